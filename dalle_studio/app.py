@@ -76,8 +76,13 @@ def build_window(paths: AppPaths) -> Studio:
     return Studio(settings, paths, tasks, document, window, errors)
 
 
-def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> None:
-    """Route exceptions from Qt slots (sys.excepthook) and asyncio callbacks to the log and the error dialog."""
+def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
+    """Route exceptions from Qt slots (sys.excepthook) and asyncio callbacks to the log and the error dialog.
+
+    Returns a function that puts the previous hooks back.
+    """
+    previous_hook = sys.excepthook
+    previous_handler = loop.get_exception_handler()
 
     def excepthook(kind, exc, tb) -> None:
         if issubclass(kind, KeyboardInterrupt):
@@ -93,6 +98,12 @@ def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> 
 
     sys.excepthook = excepthook
     loop.set_exception_handler(loop_handler)
+
+    def uninstall() -> None:
+        sys.excepthook = previous_hook
+        loop.set_exception_handler(previous_handler)
+
+    return uninstall
 
 
 def run(image: str | None = None) -> int:
