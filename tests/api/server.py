@@ -256,10 +256,15 @@ def sse_answer(n_partials: int = 2, kind: str = "image_generation", pause: float
     return sse_events(events, pause=pause)
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients that time out or cancel leave broken pipes behind: expected here
+
+
 def start_server() -> tuple[ThreadingHTTPServer, State]:
     state = State()
     handler = type("BoundHandler", (Handler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server, state
