@@ -51,7 +51,7 @@ class ImagesClient:
 
     def __init__(self, provider: Provider, api_key: SecretKey | str | None = None, *,
                  http: httpx.AsyncClient | None = None, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-                 retry: RetryPolicy | None = None, max_concurrency: int = 4,
+                 retry: RetryPolicy | None = None, max_concurrency: int = 8,
                  max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES, user_agent: str = "DALL-E-Studio") -> None:
         self.provider = provider
         self._key = SecretKey(api_key) if isinstance(api_key, str) else api_key

@@ -32,7 +32,7 @@ SETTINGS = declare(
     Setting("api.max_retries", int, 2, "Retries",
             "How many times a request that failed for a passing reason (timeout, 429, 5xx) is tried again.",
             section="Provider", minimum=0, maximum=10),
-    Setting("api.max_concurrency", int, 4, "Parallel requests",
+    Setting("api.max_concurrency", int, 8, "Parallel requests",
             "When a model makes one image per request, how many requests may run at once.", section="Provider",
             minimum=1, maximum=16),
     Setting("api.max_download_mb", int, 64, "Largest result download (MB)",
