@@ -257,6 +257,7 @@ def sse_answer(n_partials: int = 2, kind: str = "image_generation", pause: float
 
 
 class QuietServer(ThreadingHTTPServer):
+    request_queue_size = 64  # the default backlog of 5 drops simultaneous connects (1 s SYN retry)
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # clients that time out or cancel leave broken pipes behind: expected here
 
