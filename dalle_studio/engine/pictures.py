@@ -14,12 +14,13 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dalle_studio.api.errors import APIStatusError
-from dalle_studio.engine.errors import invalid_image
+from dalle_studio.engine.errors import engine_error, invalid_image
 
 # 40 megapixels: an 8K photo passes, a 50000x50000 PNG bomb (a few kB on the wire) does not.
 MAX_PIXELS = 40_000_000
-# The engine's largest output side: gpt-image-2's limit, and what fills stay fast at.
+# The engine's largest output: gpt-image-2's limits, whatever looser rules a model id brings.
 MAX_OUTPUT_SIDE = 3840
+MAX_OUTPUT_PIXELS = 3840 * 2160
 
 
 def decode(data: bytes, param: str = "image", *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -54,16 +55,36 @@ def has_transparency(rgba: np.ndarray) -> bool:
     return bool((rgba[..., 3] < 255).any())
 
 
+def check_output_size(size: str | None) -> None:
+    """A 400 ``invalid_size`` when ``size`` (already valid for the model) is more than the engine makes."""
+    parsed = _parse_size(size)
+    if parsed is None:
+        return
+    width, height = parsed
+    if max(width, height) > MAX_OUTPUT_SIDE or width * height > MAX_OUTPUT_PIXELS:
+        raise engine_error(400, f"size: {size!r} is larger than the engine makes; at most {MAX_OUTPUT_SIDE} pixels "
+                           f"a side and {MAX_OUTPUT_PIXELS:,} pixels in all.", param="size", code="invalid_size")
+
+
 def output_size(size: str | None, default_size: str, source: tuple[int, int]) -> tuple[int, int]:
     """(width, height) to answer with: the requested ``WxH``; for ``auto`` the source's size, kept within
-    :data:`MAX_OUTPUT_SIDE`. ``size`` has already been validated for the model."""
-    chosen = size or default_size
-    if chosen and "x" in chosen:
-        width_text, height_text = chosen.split("x", 1)
-        return int(width_text), int(height_text)
+    :data:`MAX_OUTPUT_SIDE` and :data:`MAX_OUTPUT_PIXELS`. ``size`` has already been validated for the model."""
+    check_output_size(size)
+    parsed = _parse_size(size) or _parse_size(default_size)
+    if parsed is not None:
+        return parsed
     width, height = source
-    scale = min(1.0, MAX_OUTPUT_SIDE / max(width, height))
+    scale = min(1.0, MAX_OUTPUT_SIDE / max(width, height), (MAX_OUTPUT_PIXELS / (width * height)) ** 0.5)
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _parse_size(size: str | None) -> tuple[int, int] | None:
+    if not size or "x" not in size:
+        return None
+    width_text, height_text = size.split("x", 1)
+    if not (width_text.isdigit() and height_text.isdigit()):
+        return None
+    return int(width_text), int(height_text)
 
 
 def fit_cover(rgba: np.ndarray, size: tuple[int, int], *, nearest: bool = False) -> np.ndarray:

@@ -117,6 +117,7 @@ class _EngineState:
         req = EditRequest.from_form(form.fields, form.images, form.mask, image_list=form.image_list,
                                     default_model=catalog.ENGINE_MODEL_ID)
         spec = req.validate(self.spec(req.model))
+        pictures.check_output_size(req.size)
         seed = _seed(request, req.user)
         headers = {SEED_HEADER: str(seed)}
         if req.stream:
@@ -135,6 +136,7 @@ class _EngineState:
                                code="unknown_parameter")
         req = VariationRequest.from_form(form.fields, form.images[0], default_model="dall-e-2")
         spec = req.validate(self.spec(req.model))
+        pictures.check_output_size(req.size)
         seed = _seed(request, req.user)
         outcome = await self.run(work.variation, req, spec, seed, max_pixels=self.config.max_pixels)
         return await self._images_response(request, outcome, spec, req.response_format, None,

@@ -63,6 +63,8 @@ CASES: list[tuple[str, Any, type[openai.APIStatusError], str | None, str | None]
      openai.BadRequestError, "prompt", "unsupported_model_capability"),
     ("generation without prompt rules first", lambda c: c.images.generate(model="dall-e-3", prompt="a cat", n=2),
      openai.BadRequestError, "n", "invalid_value"),
+    ("size beyond what the engine makes", lambda c: edit(c, model="made-up", size="99999x99999"),
+     openai.BadRequestError, "size", "invalid_size"),
     ("unknown model id", lambda c: c.models.retrieve("no-such-model"), openai.NotFoundError, "model",
      "model_not_found"),
 ]
