@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= args.port <= 65535 or args.max_request_mb < 1 or args.workers < 1:
         parser.error("--port must be 0-65535; --max-request-mb and --workers at least 1")
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted sockets only then; without it every
+    # keep-alive response waits ~40 ms for the client's delayed ACK (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((args.host, args.port))

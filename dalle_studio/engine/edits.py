@@ -87,15 +87,13 @@ def _previews(rgb: np.ndarray, hole: np.ndarray, count: int) -> list[np.ndarray]
 def _composite(image: np.ndarray, filled: np.ndarray, replace: np.ndarray, hole: np.ndarray,
                keep_alpha: bool) -> np.ndarray:
     """``filled`` blended in by ``replace`` (soft mask edges), the original untouched where ``replace`` is 0."""
-    weight = replace[..., None]
-    blended = image[..., :3].astype(np.float32) * (1.0 - weight) + filled.astype(np.float32) * weight
-    rgb = np.where(hole[..., None], np.clip(blended + 0.5, 0, 255).astype(np.uint8), image[..., :3])
-    if keep_alpha:
-        alpha = np.where(hole, 255, image[..., 3]).astype(np.uint8)
-    else:
-        rgb = np.where(hole[..., None], rgb, pictures.flatten(image))
-        alpha = np.full(hole.shape, 255, np.uint8)
-    return np.dstack([rgb, alpha])
+    out = np.empty(image.shape, np.uint8)
+    out[..., :3] = image[..., :3] if keep_alpha else pictures.flatten(image)
+    weight = replace[hole][:, None]
+    blended = image[hole, :3].astype(np.float32) * (1.0 - weight) + filled[hole].astype(np.float32) * weight
+    out[hole, :3] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+    out[..., 3] = np.where(hole, 255, image[..., 3]) if keep_alpha else 255
+    return out
 
 
 def _opaque(rgb: np.ndarray) -> np.ndarray:

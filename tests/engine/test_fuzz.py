@@ -77,10 +77,17 @@ def test_raw_garbage_bodies_never_give_a_server_error(engine: RunningEngine, bod
     assert_shaped_client_error(response)
 
 
+JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(
+    max_size=8)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=4),
+    max_leaves=8,
+)
+
+
 @FUZZ
-@given(body=st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(FIELDS), inner,
-                                                                                     max_size=4), max_leaves=8))
+@given(body=JSON_VALUES)
 def test_generation_json_of_any_shape_never_gives_a_server_error(engine: RunningEngine, body: object) -> None:
     response = httpx.post(f"{engine.base_url}/images/generations", json=body, headers=engine.headers(), timeout=30)
     assert_shaped_client_error(response)
