@@ -7,10 +7,12 @@ It listens on loopback unless ``--host`` names another address, which also needs
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import os
 import socket
 import sys
+import threading
 
 import uvicorn
 
@@ -39,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-request-mb", type=int, default=128, help="largest request body, in MB (default 128)")
     parser.add_argument("--workers", type=int, default=2, help="threads that fill pictures (default 2)")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    parser.add_argument("--exit-with-stdin", action="store_true",
+                        help="stop when standard input closes (the app that started the engine has gone, even if it "
+                             "was killed)")
     return parser
 
 
@@ -81,8 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False, lifespan="on",
                             timeout_graceful_shutdown=3)
     server = _Server(config, f"listening on http://{shown_host}:{port}")
+    if args.exit_with_stdin:
+        threading.Thread(target=_stop_at_end_of_input, args=(server,), name="engine-stdin", daemon=True).start()
     server.run(sockets=[sock])
     return 0
+
+
+def _stop_at_end_of_input(server: uvicorn.Server) -> None:
+    """Block until stdin reaches end of file (its writer, the app, closed it or died), then stop the server."""
+    with contextlib.suppress(OSError, ValueError):
+        while sys.stdin.buffer.read(4096):
+            pass
+    server.should_exit = True
 
 
 if __name__ == "__main__":

@@ -85,9 +85,10 @@ class EngineSupervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=timeout_s)
-        if process.stdout is not None:
-            with contextlib.suppress(OSError):
-                process.stdout.close()
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
     def _ensure_running_blocking(self) -> tuple[str, str, bool]:
         with self._lock:
@@ -102,9 +103,10 @@ class EngineSupervisor:
             return self._base_url, self.token, restarted
 
     def _spawn(self) -> str:
+        # The engine stops when its stdin closes: if the app dies without stop(), the engine does not linger.
         command = [self._python, "-m", "dalle_studio.engine", "--host", self._host, "--port", "0",
-                   "--token", self.token, *self._extra_args]
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                   "--token", self.token, "--exit-with-stdin", *self._extra_args]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
                                    bufsize=1)
         self._process = process

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import httpx
 import pytest
@@ -47,3 +50,22 @@ def test_an_engine_that_cannot_start_is_reported() -> None:
     with pytest.raises(EngineStartError):
         supervisor.start()
     supervisor.stop()
+
+
+def test_engine_stops_when_the_app_dies_without_stopping_it() -> None:
+    app = ("import os\nfrom dalle_studio.engine.supervisor import EngineSupervisor\n"
+           "s = EngineSupervisor(); s.start(); print(s.pid, flush=True); os._exit(0)\n")
+    out = subprocess.run([sys.executable, "-c", app], capture_output=True, text=True, timeout=60, check=True)
+    engine_pid = int(out.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(engine_pid):
+        time.sleep(0.1)
+    assert not _alive(engine_pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
