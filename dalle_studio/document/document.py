@@ -102,7 +102,7 @@ class Document(QObject):
 
     def mask_is_empty(self) -> bool:
         """True when nothing is marked to regenerate."""
-        return self.is_empty or bool((pixels.read(self._mask) == KEEP).all())
+        return self.is_empty or bool((pixels.peek(self._mask) == KEEP).all())
 
     def replace(self, image: QImage, path: Path | None = None, metadata: dict[str, str] | None = None) -> None:
         """Open ``image`` as the document's picture, with an empty mask and the frame around it; the history

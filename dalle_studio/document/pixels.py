@@ -40,15 +40,20 @@ def view(image: QImage, rect: QRect | None = None) -> np.ndarray:
     return full[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
 
 
-def read(image: QImage, rect: QRect | None = None) -> np.ndarray:
-    """A copy of the pixels of ``image`` (or of ``rect``); does not detach a shared image."""
+def peek(image: QImage, rect: QRect | None = None) -> np.ndarray:
+    """A read-only view of the pixels of ``image`` (or of ``rect``), valid until the image next changes."""
     n = channels(image)
     buffer = np.frombuffer(image.constBits(), np.uint8)
     full = buffer.reshape(image.height(), image.bytesPerLine())[:, : image.width() * n]
     full = full.reshape(image.height(), image.width(), n) if n > 1 else full
     if rect is None:
-        return full.copy()
-    return full[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1].copy()
+        return full
+    return full[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
+
+
+def read(image: QImage, rect: QRect | None = None) -> np.ndarray:
+    """A copy of the pixels of ``image`` (or of ``rect``); does not detach a shared image."""
+    return peek(image, rect).copy()
 
 
 def from_array(array: np.ndarray, fmt: QImage.Format) -> QImage:
