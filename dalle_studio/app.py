@@ -25,6 +25,9 @@ from dalle_studio.core.resources import resources_dir, samples_dir
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document
 from dalle_studio.jobs.tasks import TaskRegistry
+from dalle_studio.ui.canvas.panels import CanvasUi, install
+from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
+from dalle_studio.ui.canvas.tool_state import CanvasTools
 from dalle_studio.ui.canvas.view import CanvasView
 from dalle_studio.ui.dialogs.error_dialog import error_box
 from dalle_studio.ui.gallery.placeholder import GalleryPlaceholder
@@ -62,20 +65,25 @@ class Studio:
     document: Document
     window: MainWindow
     errors: ErrorReporter
+    canvas: CanvasUi | None = None
 
 
 def build_window(paths: AppPaths) -> Studio:
     """Build settings, document, panels and the main window (a QApplication must exist)."""
     paths.ensure()
-    settings = Settings.load(paths.settings_file)
+    settings = Settings.load(paths.settings_file, CANVAS_SETTINGS)
     window_ref: list[MainWindow] = []
     errors = ErrorReporter(lambda: window_ref[0] if window_ref else None, paths.log_file)
     tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
     document = Document()
-    canvas = CanvasView(document)
-    window = MainWindow(settings, document, tasks, canvas, PromptPanel(), GalleryPlaceholder(), samples_dir())
+    tools = CanvasTools(settings)
+    canvas = CanvasView(document, tools)
+    prompt = PromptPanel()
+    prompt.prompt.textChanged.connect(lambda: document.set_prompt(prompt.text()))
+    window = MainWindow(settings, document, tasks, canvas, prompt, GalleryPlaceholder(), samples_dir())
     window_ref.append(window)
-    return Studio(settings, paths, tasks, document, window, errors)
+    canvas_ui = install(window, document, tools, settings)
+    return Studio(settings, paths, tasks, document, window, errors, canvas_ui)
 
 
 def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
