@@ -13,7 +13,9 @@ from typing import Any
 from dalle_studio.core.logs import redact
 
 # Parameter names whose values are credentials, whatever they look like.
-_SECRET_NAMES = re.compile(r"(?i)(api[-_]?key|authori[sz]ation|bearer|token|secret|password|passwd|cookie|credential)")
+# "token" only as a whole name part ("token", "access_token"), so usage counts like "output_tokens" survive.
+_SECRET_NAMES = re.compile(
+    r"(?i)(api[-_]?key|authori[sz]ation|bearer|secret|password|passwd|cookie|credential|(^|[-_])token$)")
 
 
 def is_secret_name(name: str) -> bool:
