@@ -121,5 +121,5 @@ def query_sql(query: Query) -> tuple[str, list[Any]]:
     for tag in sorted(query.tags):
         where.append("instr(tags, ?) > 0")
         args.append(f"\n{normalise_tag(tag)}\n")
-    order = "DESC" if query.sort is Sort.NEWEST else "ASC"
+    order = "DESC" if query.sort == Sort.NEWEST else "ASC"
     return f"SELECT id FROM images WHERE {' AND '.join(where)} ORDER BY created {order}, id {order}", args
