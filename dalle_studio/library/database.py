@@ -20,14 +20,14 @@ COLUMNS = (
 )
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, *, durable: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``. Raises ``sqlite3.DatabaseError`` when the file
-    is not a usable SQLite database."""
+    is not a usable SQLite database. ``durable=False`` skips fsync: only for throwaway libraries (benchmarks)."""
     conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         # FULL: a result that add_result reported filed survives even a power cut, not only a crash.
-        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=OFF")
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn)
     except BaseException:

@@ -46,9 +46,11 @@ class Library:
 
     def __init__(self, folder: Path, *, durable: bool = True) -> None:
         """Open the library in ``folder`` (created if needed). Never raises for a damaged database or missing files:
-        it repairs what it can and says so in :attr:`warnings`."""
+        it repairs what it can and says so in :attr:`warnings`. ``durable=False`` (no fsync) is for generating
+        throwaway libraries only."""
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.durable = durable
         self.files = ImageFiles(self.folder, durable=durable)
         self.db_path = self.folder / DB_NAME
         self._lock = threading.RLock()
@@ -273,7 +275,7 @@ class Library:
 
     def _open_database(self, crashed: bool) -> sqlite3.Connection:
         try:
-            conn = db.connect(self.db_path)
+            conn = db.connect(self.db_path, durable=self.durable)
             if crashed and not db.quick_check(conn):
                 conn.close()
                 raise sqlite3.DatabaseError("integrity check failed")
@@ -282,7 +284,7 @@ class Library:
         except sqlite3.DatabaseError as exc:
             log.error("library database %s is damaged (%s); rebuilding it from the image files", self.db_path, exc)
             backup = recovery.set_aside_damaged(self.db_path)
-            conn = db.connect(self.db_path)
+            conn = db.connect(self.db_path, durable=self.durable)
             adopted, imported = recovery.adopt_orphans(conn, self.files)
             self._warnings.append(
                 f"The library database was damaged and has been rebuilt from the image files "

@@ -15,6 +15,9 @@ from dalle_studio.library import Kind, Library, NewResult, ThumbnailStore
 from dalle_studio.ui.gallery.panel import GalleryPanel
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
 from tests.library.conftest import make_image
+from tests.pyside_refcount import hold_references
+
+hold_references()  # PySide6 6.12 on Python 3.11: see tests/pyside_refcount.py
 
 
 @pytest.fixture

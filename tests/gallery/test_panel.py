@@ -9,14 +9,13 @@ from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QListView, QWidget
 
 from dalle_studio.library import Kind, Library, NewResult, Query
-from dalle_studio.ui.gallery.model import IdRole
 from dalle_studio.ui.gallery.panel import GalleryPanel
 from tests.library.conftest import make_image
 
 
 def shown_ids(panel: GalleryPanel) -> list[int]:
     model = panel.model
-    return [model.index(r).data(IdRole) for r in range(model.rowCount())]
+    return [model.id_at(r) for r in range(model.rowCount())]
 
 
 def select(panel: GalleryPanel, *ids: int) -> None:
@@ -41,9 +40,9 @@ def test_grid_is_a_list_view_of_every_image_newest_first(panel: GalleryPanel, fi
 
 
 def test_thumbnails_appear_for_rows_in_view(qtbot, panel: GalleryPanel):
-    index = panel.model.index(0)
-    qtbot.waitUntil(lambda: index.data(Qt.ItemDataRole.DecorationRole) is not None, timeout=5000)
-    assert index.data(Qt.ItemDataRole.DecorationRole).width() <= 64
+    qtbot.waitUntil(lambda: panel.model.thumbnail(0) is not None, timeout=5000)
+    assert panel.model.thumbnail(0).width() <= 64
+    assert panel.model.index(0).data(Qt.ItemDataRole.DecorationRole) is not None  # what the view paints
 
 
 def test_typing_in_search_narrows_the_grid(qtbot, panel: GalleryPanel, filled):
@@ -218,3 +217,4 @@ def test_missing_file_is_drawn_as_missing_not_a_crash(qtbot, panel: GalleryPanel
     panel.view.viewport().grab()  # paints the cell
     select(panel, filled["cat"])
     assert "missing" in panel.details.toPlainText()
+

@@ -7,7 +7,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from dalle_studio.ui.gallery.model import RecordRole
+from dalle_studio.ui.gallery.model import LibraryModel
 
 PADDING = 4
 
@@ -26,15 +26,17 @@ class ThumbnailDelegate(QStyledItemDelegate):
         palette = option.palette
         painter.save()
         painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
-        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
-        record = index.data(RecordRole)
+        model = index.model()
+        # Through the model's Python methods rather than index.data(): see the note in model.py.
+        record = model.record(index.row()) if isinstance(model, LibraryModel) else None
+        pixmap = model.thumbnail(index.row()) if isinstance(model, LibraryModel) else None
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
             scaled = pixmap.size().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())
             target.moveCenter(rect.center())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawPixmap(target, pixmap)
-        elif record is not None and (record.missing or self._broken(index)):
+        elif record is not None and (record.missing or model.thumbnails.is_broken(record.sha)):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, "file missing")
         if record is not None and record.favourite:
@@ -48,9 +50,3 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.setPen(pen)
             painter.drawRect(rect.adjusted(1, 1, -2, -2))
         painter.restore()
-
-    def _broken(self, index: QModelIndex | QPersistentModelIndex) -> bool:
-        model = index.model()
-        record = index.data(RecordRole)
-        thumbnails = getattr(model, "thumbnails", None)
-        return bool(thumbnails and record and thumbnails.is_broken(record.sha))

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QVBo
 from dalle_studio.library import Kind, Query, Sort
 
 DAY = 86400.0
-DATE_RANGES: tuple[tuple[str, float | None], ...] = (
-    ("Any time", None), ("Today", 1), ("Past 7 days", 7), ("Past 30 days", 30), ("Past year", 365))
+# "All" entries carry "" (or 0 days) rather than None, so currentData() always yields a value.
+DATE_RANGES: tuple[tuple[str, int], ...] = (
+    ("Any time", 0), ("Today", 1), ("Past 7 days", 7), ("Past 30 days", 30), ("Past year", 365))
 
 
 class FilterBar(QWidget):
@@ -25,7 +26,7 @@ class FilterBar(QWidget):
         self.search = QLineEdit(placeholderText="Search prompts and parameters…", clearButtonEnabled=True)
         self.search.setObjectName("gallerySearch")
         self.kind = QComboBox(toolTip="Kind")
-        self.kind.addItem("All kinds", None)
+        self.kind.addItem("All kinds", "")
         for kind in Kind:
             self.kind.addItem(kind.value.capitalize() + "s", kind.value)
         self.model = QComboBox(toolTip="Model")
@@ -62,16 +63,16 @@ class FilterBar(QWidget):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(everything, None)
+            combo.addItem(everything, "")
             for value in values:
                 combo.addItem(value, value)
-            combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
+            combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
             combo.blockSignals(False)
 
     def query(self) -> Query:
         days = self.date.currentData()
         since = None
-        if days is not None:
+        if days:
             midnight = time.mktime((*time.localtime()[:3], 0, 0, 0, 0, 0, -1))
             since = midnight - (days - 1) * DAY
         kind, model, tag = self.kind.currentData(), self.model.currentData(), self.tag.currentData()

@@ -1,11 +1,16 @@
 """The library as a Qt item model: one row per image the current query selects, records fetched in pages as rows
-are shown, and library changes turned into row insertions and removals (napari's evented-container pattern)."""
+are shown, and library changes turned into row insertions and removals (napari's evented-container pattern).
+
+Python code (the delegate, the panel) reads rows through :meth:`LibraryModel.record` and
+:meth:`LibraryModel.thumbnail` rather than ``QModelIndex.data``: no QVariant round trip, and none of the
+``None`` results that PySide6 6.12 mishandles on Python 3.11 (see the report on the library branch)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QPixmap
 
 from dalle_studio.library import ImageRecord, Library, LibraryEvent, Query
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
@@ -13,7 +18,7 @@ from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
 RecordRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
 PAGE = 200
-_MAX_CACHED_RECORDS = 5000
+_MAX_CACHED_RECORDS = 2000
 _RESET_ABOVE = 200  # a bigger change than this is a model reset, not row-by-row moves
 
 Index = QModelIndex | QPersistentModelIndex
@@ -92,6 +97,11 @@ class LibraryModel(QAbstractListModel):
             self._id_of_sha.update((r.sha, r.id) for r in page.values())
             record = self._records.get(image_id)
         return record
+
+    def thumbnail(self, row: int) -> QPixmap | None:
+        """The thumbnail of ``row`` if it is in memory; otherwise None, and it is on its way (``dataChanged``)."""
+        record = self.record(row)
+        return None if record is None else self.thumbnails.pixmap(record.sha, record.path)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

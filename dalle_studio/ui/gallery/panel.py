@@ -29,7 +29,7 @@ from dalle_studio.ui.gallery.delegate import ThumbnailDelegate
 from dalle_studio.ui.gallery.details import DetailsPane
 from dalle_studio.ui.gallery.export_dialog import ExportManyDialog, ask_save_as
 from dalle_studio.ui.gallery.filters import FilterBar
-from dalle_studio.ui.gallery.model import LibraryModel, RecordRole
+from dalle_studio.ui.gallery.model import LibraryModel
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
 
 
@@ -309,7 +309,7 @@ class GalleryPanel(QWidget):
         self._tell("; ".join(parts) + ".")
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.details.show_record(current.data(RecordRole) if current.isValid() else None)
+        self.details.show_record(self.model.record(current.row()) if current.isValid() else None)
 
     def _on_library_changed(self, event: LibraryEvent) -> None:
         self.filters.set_choices(models=self.library.models(), tags=self.library.tags())

@@ -38,16 +38,18 @@ class _Job(QRunnable):
 class ThumbnailCache(QObject):
     """``pixmap(sha, path)`` answers at once from memory, or returns None and starts loading; ``ready(sha)`` (or
     ``broken(sha)``) follows on the UI thread. The most recent requests are served first, so a fast scroll shows
-    where the user stopped, not where they passed."""
+    where the user stopped, not where they passed. Memory holds at most ``memory_mb`` of pixmaps (least recently
+    shown go first); the disk cache holds them all."""
 
     ready = Signal(str)
     broken = Signal(str)
 
-    def __init__(self, store: ThumbnailStore, *, memory_items: int = 1500, threads: int = 2,
+    def __init__(self, store: ThumbnailStore, *, memory_mb: float = 32, threads: int = 2,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.memory_items = memory_items
+        self.memory_bytes = int(memory_mb * 1024 * 1024)
+        self._bytes = 0
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         self._pending: set[str] = set()
         self._broken: dict[str, str] = {}
@@ -78,7 +80,9 @@ class ThumbnailCache(QObject):
 
     def forget(self, sha: str) -> None:
         """Drop what is known about ``sha`` (its file came back or changed)."""
-        self._pixmaps.pop(sha, None)
+        pixmap = self._pixmaps.pop(sha, None)
+        if pixmap is not None:
+            self._bytes -= _cost(pixmap)
         self._broken.pop(sha, None)
 
     def wait_for_done(self, msecs: int = 30000) -> bool:
@@ -91,12 +95,18 @@ class ThumbnailCache(QObject):
 
     def _on_loaded(self, sha: str, image: QImage) -> None:
         self._pending.discard(sha)
-        self._pixmaps[sha] = QPixmap.fromImage(image)
-        while len(self._pixmaps) > self.memory_items:
-            self._pixmaps.popitem(last=False)
+        pixmap = QPixmap.fromImage(image)
+        self._pixmaps[sha] = pixmap
+        self._bytes += _cost(pixmap)
+        while self._bytes > self.memory_bytes and len(self._pixmaps) > 1:
+            self._bytes -= _cost(self._pixmaps.popitem(last=False)[1])
         self.ready.emit(sha)
 
     def _on_failed(self, sha: str, why: str) -> None:
         self._pending.discard(sha)
         self._broken[sha] = why
         self.broken.emit(sha)
+
+
+def _cost(pixmap: QPixmap) -> int:
+    return pixmap.width() * pixmap.height() * max(1, pixmap.depth() // 8)
