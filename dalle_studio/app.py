@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from dalle_studio.ui.main_window import MainWindow
 from dalle_studio.ui.prompt.panel import PromptPanel
 
 log = logging.getLogger(__name__)
+QUIT_WHEN_SHOWN_ENV = "DALLE_STUDIO_QUIT_WHEN_SHOWN"
 
 
 class ErrorReporter:
@@ -76,8 +78,13 @@ def build_window(paths: AppPaths) -> Studio:
     return Studio(settings, paths, tasks, document, window, errors)
 
 
-def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> None:
-    """Route exceptions from Qt slots (sys.excepthook) and asyncio callbacks to the log and the error dialog."""
+def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
+    """Route exceptions from Qt slots (sys.excepthook) and asyncio callbacks to the log and the error dialog.
+
+    Returns a function that puts the previous hooks back.
+    """
+    previous_hook = sys.excepthook
+    previous_handler = loop.get_exception_handler()
 
     def excepthook(kind, exc, tb) -> None:
         if issubclass(kind, KeyboardInterrupt):
@@ -93,6 +100,12 @@ def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> 
 
     sys.excepthook = excepthook
     loop.set_exception_handler(loop_handler)
+
+    def uninstall() -> None:
+        sys.excepthook = previous_hook
+        loop.set_exception_handler(previous_handler)
+
+    return uninstall
 
 
 def run(image: str | None = None) -> int:
@@ -113,6 +126,8 @@ def run(image: str | None = None) -> int:
     studio = build_window(paths)
     install_exception_hooks(studio, loop)
     studio.window.show()
+    if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # benchmarks: report the moment the window is on screen, then quit
+        QTimer.singleShot(0, lambda: (print("window shown", flush=True), app.quit()))
     if image:
         QTimer.singleShot(0, lambda: studio.window.files.open_path(image))
     closing = asyncio.Event()

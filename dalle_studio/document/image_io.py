@@ -16,8 +16,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +116,8 @@ def to_rgba(image: Image.Image) -> Image.Image:
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         return _high_bit_grey_to_rgba(image)
     if mode == "F":
+        import numpy as np  # imported on first use: it costs start-up time
+
         arr = np.clip(np.asarray(image, dtype=np.float32), 0.0, 255.0 if np.nanmax(image) > 1.0 else 1.0)
         scale = 1.0 if arr.max(initial=0) > 1.0 else 255.0
         grey = Image.fromarray(np.round(arr * scale).astype(np.uint8), "L")
@@ -137,6 +138,8 @@ def to_rgba(image: Image.Image) -> Image.Image:
 
 
 def _high_bit_grey_to_rgba(image: Image.Image) -> Image.Image:
+    import numpy as np
+
     arr = np.asarray(image).astype(np.float64)
     top = 65535.0 if arr.max(initial=0) > 255 or image.mode.startswith("I;16") else 255.0
     grey = np.clip(np.round(arr / top * 255.0), 0, 255).astype(np.uint8)
@@ -148,6 +151,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     icc = image.info.get("icc_profile")
     if not icc or image.mode not in ("RGB", "RGBA", "CMYK", "L", "LA"):
         return image
+    from PIL import ImageCms  # loads LittleCMS: only for pictures that carry a profile
+
     try:
         src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         dst = ImageCms.createProfile("sRGB")
