@@ -19,17 +19,20 @@ class NotAPng(ValueError):
 
 
 def _chunks(data: bytes) -> Iterator[tuple[bytes, bytes, int, int]]:
-    """(type, payload, start, end) for each chunk; raises :class:`NotAPng` on a bad signature or truncation."""
+    """(type, payload, start, end) for each chunk (payload only for text chunks; empty for the rest); raises
+    :class:`NotAPng` on a bad signature or truncation."""
     if not data.startswith(PNG_SIGNATURE):
         raise NotAPng("not a PNG file")
     pos = len(PNG_SIGNATURE)
+    view = memoryview(data)  # image data chunks are megabytes: slice them without copying
     while pos + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        ctype = data[pos + 4:pos + 8]
+        (length,) = struct.unpack_from(">I", data, pos)
+        ctype = bytes(view[pos + 4:pos + 8])
         end = pos + 12 + length
         if end > len(data):
             raise NotAPng("truncated PNG chunk")
-        yield ctype, data[pos + 8:pos + 8 + length], pos, end
+        payload = view[pos + 8:pos + 8 + length]
+        yield ctype, bytes(payload) if ctype in _TEXT_TYPES else b"", pos, end
         pos = end
         if ctype == b"IEND":
             return

@@ -40,17 +40,20 @@ class FilterBar(QWidget):
         self.sort.addItem("Newest first", Sort.NEWEST)
         self.sort.addItem("Oldest first", Sort.OLDEST)
         self.set_choices(models=[], tags=[])
-        row1 = QHBoxLayout()
-        row1.addWidget(self.search, 1)
-        row1.addWidget(self.sort)
-        row2 = QHBoxLayout()
-        for widget in (self.kind, self.model, self.date, self.tag, self.favourites, self.trash):
-            row2.addWidget(widget)
-        row2.addStretch(1)
+        # The dock may be narrow: combos shrink to a few characters rather than widen the window.
+        for combo in (self.kind, self.model, self.date, self.tag, self.sort):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(4)
+        self.search.setMinimumWidth(80)
+        rows = [(self.search, self.sort), (self.kind, self.model, self.date), (self.tag, self.favourites, self.trash)]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row1)
-        layout.addLayout(row2)
+        layout.setSpacing(2)
+        for widgets in rows:
+            row = QHBoxLayout()
+            for widget in widgets:
+                row.addWidget(widget, 2 if widget is self.search else 1)
+            layout.addLayout(row)
         self.search.textChanged.connect(self._emit)
         for combo in (self.kind, self.model, self.date, self.tag, self.sort):
             combo.currentIndexChanged.connect(self._emit)
