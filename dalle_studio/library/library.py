@@ -21,7 +21,7 @@ from typing import Any, Literal
 from dalle_studio.library import database as db
 from dalle_studio.library import recovery
 from dalle_studio.library.files import ImageFiles, sha256, sniff
-from dalle_studio.library.records import ImageRecord, Kind, Lineage, NewResult, Query
+from dalle_studio.library.records import ImageRecord, ImportReport, Kind, Lineage, NewResult, Query
 from dalle_studio.library.scrub import scrub, scrub_text
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,9 @@ class Library:
         self.files.put(result.image, info.format, sha)
         existing = self.find_by_sha(sha)
         if existing is not None:
+            if existing.trashed:  # filed again: the user meant to keep it
+                self.restore([existing.id])
+                existing = self.get(existing.id) or existing
             return existing
         self.files.write_sidecar(sha, meta)
         with self._lock, self._transaction():
@@ -145,7 +148,7 @@ class Library:
         assert record is not None
         return record
 
-    def import_files(self, paths: Iterable[str | os.PathLike[str]]) -> Any:
+    def import_files(self, paths: Iterable[str | os.PathLike[str]]) -> ImportReport:
         """Bring existing images (files, or folders searched recursively) into the library; see
         :func:`dalle_studio.library.importing.import_files`."""
         from dalle_studio.library.importing import import_files
@@ -261,15 +264,22 @@ class Library:
         return len(rows)
 
     def check_files(self, *, verify: bool = False) -> list[int]:
-        """Flag images whose file is missing (or, with ``verify``, damaged) and unflag those that are back; add a
-        warning when any are missing. Slow for big libraries: call it off the UI thread."""
+        """Flag images whose file is missing (or, with ``verify``, damaged) and unflag those that are back; return
+        the ids flagged. Listeners hear of the images whose flag changed; a warning is added when any are newly
+        missing. Reads every file's status (every file, with ``verify``): call it off the UI thread."""
         with self._lock:
-            flagged = recovery.mark_missing(self._conn, self.files, verify=verify)
-            if flagged:
-                self._warnings.append(f"{len(flagged)} image file(s) are missing or damaged; they are marked in the "
+            rows = self._conn.execute("SELECT id, sha, ext, missing FROM images").fetchall()
+        gone = recovery.missing_ids(((i, s, e) for i, s, e, _ in rows), self.files, verify=verify)
+        changes = {i: i in gone for i, _, _, was in rows if bool(was) != (i in gone)}
+        with self._lock:
+            recovery.set_missing(self._conn, changes)
+            newly = [i for i, now in changes.items() if now]
+            if newly:
+                self._warnings.append(f"{len(newly)} image file(s) are missing or damaged; they are marked in the "
                                       "gallery.")
-        self._emit(LibraryEvent("reset"))
-        return flagged
+        if changes:
+            self._emit(LibraryEvent("changed", tuple(sorted(changes))))
+        return sorted(gone)
 
     # ---- internals -------------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +83,11 @@ def adopt_orphans(conn: sqlite3.Connection, files: ImageFiles) -> tuple[int, int
     return len(metas), imported
 
 
-def mark_missing(conn: sqlite3.Connection, files: ImageFiles, *, verify: bool = False) -> list[int]:
-    """Flag records whose file is gone (or, with ``verify``, whose bytes no longer match their hash); clear the flag
-    on those that are back. Return the ids now flagged."""
-    flagged: list[int] = []
-    healed: list[int] = []
-    for id_, sha, ext, missing in conn.execute("SELECT id, sha, ext, missing FROM images").fetchall():
+def missing_ids(rows: Iterable[tuple[int, str, str]], files: ImageFiles, *, verify: bool = False) -> set[int]:
+    """Ids among ``rows`` (id, sha, format) whose file is gone or empty (or, with ``verify``, whose bytes no longer
+    match their hash). Touches only the files, not the database, so no lock need be held."""
+    gone: set[int] = set()
+    for id_, sha, ext in rows:
         path = files.path(sha, ext)
         try:
             ok = path.stat().st_size > 0
@@ -97,14 +96,30 @@ def mark_missing(conn: sqlite3.Connection, files: ImageFiles, *, verify: bool = 
         except OSError:
             ok = False
         if not ok:
-            flagged.append(id_)
-        elif missing:
-            healed.append(id_)
+            gone.add(id_)
+    return gone
+
+
+def mark_missing(conn: sqlite3.Connection, files: ImageFiles, *, verify: bool = False) -> list[int]:
+    """Flag records whose file is gone, clear the flag on those that are back (see :func:`missing_ids`); return the
+    ids now flagged. Holds the database for the whole scan: for use while opening, before anyone else reads."""
+    rows = conn.execute("SELECT id, sha, ext, missing FROM images").fetchall()
+    gone = missing_ids(((i, s, e) for i, s, e, _ in rows), files, verify=verify)
+    set_missing(conn, {i: i in gone for i, _, _, m in rows if bool(m) != (i in gone)})
+    return sorted(gone)
+
+
+def set_missing(conn: sqlite3.Connection, changes: Mapping[int, bool]) -> None:
+    """Set the missing flag of each id in ``changes`` in one transaction."""
+    if not changes:
+        return
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany("UPDATE images SET missing = 1 WHERE id = ?", [(i,) for i in flagged])
-    conn.executemany("UPDATE images SET missing = 0 WHERE id = ?", [(i,) for i in healed])
-    conn.execute("COMMIT")
-    return flagged
+    try:
+        conn.executemany("UPDATE images SET missing = ? WHERE id = ?", [(int(v), i) for i, v in changes.items()])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def set_aside_damaged(db_path: Path) -> Path:

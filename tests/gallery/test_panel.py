@@ -209,11 +209,14 @@ def test_library_warnings_are_shown_to_the_user(qtbot, library: Library, thumbna
         damaged.close()
 
 
-def test_missing_file_is_drawn_as_missing_not_a_crash(qtbot, panel: GalleryPanel, library: Library, filled):
+def test_missing_file_is_found_at_open_drawn_as_missing_and_reported(qtbot, library: Library, thumbnails, filled):
     library.get(filled["cat"]).path.unlink()
-    with qtbot.waitSignal(panel.model.modelReset):
-        library.check_files()
-    assert panel.model.record(0).missing
+    panel = GalleryPanel(library, thumbnails)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.warning_banner.isVisible())
+    assert "missing" in panel.warning_banner.text() and panel.model.record(0).missing
+    panel.background.wait()
     panel.view.viewport().grab()  # paints the cell
     select(panel, filled["cat"])
     assert "missing" in panel.details.toPlainText()

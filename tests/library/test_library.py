@@ -191,3 +191,25 @@ def test_library_from_a_newer_app_is_not_touched(tmp_path: Path):
     from dalle_studio.library.schema import SchemaTooNew
     with pytest.raises(SchemaTooNew):
         Library(folder)
+
+
+def test_filing_a_trashed_image_again_brings_it_back(library: Library):
+    first = add(library, 1)
+    library.trash([first])
+    assert add(library, 1) == first
+    assert library.ids() == [first]
+
+
+def test_file_check_reports_only_what_changed(library: Library):
+    keep, lose = add(library, 1), add(library, 2)
+    events = []
+    library.subscribe(events.append)
+    assert library.check_files() == []
+    assert events == []
+    data = library.get(lose).path.read_bytes()
+    library.get(lose).path.unlink()
+    assert library.check_files() == [lose]
+    assert [(e.kind, e.ids) for e in events] == [("changed", (lose,))]
+    library.files.put(data, "png")
+    assert library.check_files() == []
+    assert not library.get(lose).missing and library.get(keep) is not None

@@ -110,6 +110,8 @@ class GalleryPanel(QWidget):
         self._show_warnings()
         self._update_count()
         self._update_actions()
+        # Files deleted behind the library's back are found and marked without holding up the first screen.
+        self.background.run("check the library's files", library.check_files)
 
     # ---- what is shown ----------------------------------------------------------------------------------
 
@@ -316,7 +318,7 @@ class GalleryPanel(QWidget):
         shown = self.details.record
         if shown is not None and (shown.id in event.ids or event.kind == "reset" or event.kind == "added"):
             self.details.show_record(self.library.get(shown.id))
-        if event.kind == "reset":
+        if len(self.library.warnings) != len(self.warning_banner.text().splitlines()):
             self._show_warnings()
         self._update_actions()
 
