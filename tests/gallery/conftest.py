@@ -49,7 +49,7 @@ def filled(library: Library) -> dict[str, int]:
 
 @pytest.fixture
 def panel(qtbot, library: Library, thumbnails: ThumbnailCache, filled) -> Iterator[GalleryPanel]:
-    widget = GalleryPanel(library, thumbnails)
+    widget = GalleryPanel(library, thumbnails, check_files_after_ms=0)
     qtbot.addWidget(widget)
     widget.resize(600, 700)
     widget.show()

@@ -211,7 +211,7 @@ def test_library_warnings_are_shown_to_the_user(qtbot, library: Library, thumbna
 
 def test_missing_file_is_found_at_open_drawn_as_missing_and_reported(qtbot, library: Library, thumbnails, filled):
     library.get(filled["cat"]).path.unlink()
-    panel = GalleryPanel(library, thumbnails)
+    panel = GalleryPanel(library, thumbnails, check_files_after_ms=0)
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitUntil(lambda: panel.warning_banner.isVisible())
