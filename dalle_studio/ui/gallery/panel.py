@@ -95,7 +95,7 @@ class GalleryPanel(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.count_label)
         self.setAcceptDrops(True)
-        self.actions: dict[str, QAction] = build_actions(self)
+        self.commands: dict[str, QAction] = build_actions(self)  # not "actions": QWidget.actions() exists
         self._last_trashed: list[int] = []
         self.filters.query_changed.connect(self.set_query)
         self.view.activated.connect(lambda _index: self.open_selected())
@@ -340,7 +340,7 @@ class GalleryPanel(QWidget):
     def _update_actions(self) -> None:
         n = len(self.view.selectionModel().selectedIndexes())
         in_trash = self.model.query.trash
-        for name, action in self.actions.items():
+        for name, action in self.commands.items():
             if name == "undo_delete":
                 action.setEnabled(bool(self._last_trashed))
             elif name == "empty_trash":
@@ -363,8 +363,8 @@ class GalleryPanel(QWidget):
                      "empty_trash"):
             if name is None:
                 menu.addSeparator()
-            elif self.actions[name].isVisible():
-                menu.addAction(self.actions[name])
+            elif self.commands[name].isVisible():
+                menu.addAction(self.commands[name])
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _tell(self, text: str) -> None:
