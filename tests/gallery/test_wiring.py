@@ -23,7 +23,7 @@ def test_gallery_dock_shows_the_library_and_recalls_prompts(qtbot, loop, tmp_pat
                                                      prompt="a lighthouse in fog", model="gpt-image-1"))
         qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
         gallery.select_image(record.id)
-        gallery.actions["recall"].trigger()
+        gallery.commands["recall"].trigger()
         prompt = studio.window.prompt_dock.widget()
         assert prompt.text() == "a lighthouse in fog"
 
