@@ -52,9 +52,6 @@ SEARCHES = ("fox in", "castle at sunset", "watercolour owl", "neon city rob")
 def run(report: Callable[..., None]) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from tests.gallery.pyside_refcount import hold_references
-
-    hold_references()  # PySide6 6.12 on Python 3.11 needs it: see tests/gallery/pyside_refcount.py
     app = QApplication.instance() or QApplication(sys.argv[:1])
     root = Path(tempfile.gettempdir()) / f"dalle-studio-bench-gallery-{COUNT}"
     library_dir = ensure_library(root / "library")
@@ -287,8 +284,5 @@ def rss_mb() -> float:
 if __name__ == "__main__" and sys.argv[1:2] == ["--memory"]:
     from PySide6.QtWidgets import QApplication
 
-    from tests.gallery.pyside_refcount import hold_references
-
-    hold_references()
     _app = QApplication(sys.argv[:1])
     print(f"{scroll_everything(_app, Path(sys.argv[2]), Path(sys.argv[3])):.2f}")

@@ -14,10 +14,7 @@ import pytest
 from dalle_studio.library import Kind, Library, NewResult, ThumbnailStore
 from dalle_studio.ui.gallery.panel import GalleryPanel
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
-from tests.gallery.pyside_refcount import hold_references
 from tests.library.conftest import make_image
-
-hold_references()  # PySide6 6.12 on Python 3.11: see tests/gallery/pyside_refcount.py
 
 
 @pytest.fixture

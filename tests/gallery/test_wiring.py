@@ -24,7 +24,7 @@ def test_gallery_dock_shows_the_library_and_recalls_prompts(qtbot, loop, tmp_pat
         qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
         gallery.select_image(record.id)
         gallery.commands["recall"].trigger()
-        prompt = studio.window.prompt_dock.widget()
+        prompt = studio.window.prompt_panel
         assert prompt.text() == "a lighthouse in fog"
 
         prompt.set_text("")
