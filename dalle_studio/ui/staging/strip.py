@@ -67,9 +67,11 @@ class StagingStrip(QWidget):
         self.discard_all_button.clicked.connect(self.discard_all)
         self.drift_label = QLabel()
         self.drift_label.setEnabled(False)
-        buttons = QHBoxLayout()
+        options = QHBoxLayout()
         for widget in (self.raw, self.drift, self.drift_label):
-            buttons.addWidget(widget)
+            options.addWidget(widget)
+        options.addStretch(1)
+        buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.discard_all_button, self.discard_button, self.new_button, self.accept_button):
             buttons.addWidget(button)
@@ -77,6 +79,7 @@ class StagingStrip(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.title)
         layout.addWidget(self.list)
+        layout.addLayout(options)
         layout.addLayout(buttons)
         self._update_buttons()
 
