@@ -16,7 +16,7 @@ from pathlib import Path
 import qasync
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QWidget
 
 from dalle_studio import APP_ID, APP_NAME, __version__
 from dalle_studio.api.keys import KeyStore
@@ -124,7 +124,8 @@ def build_window(paths: AppPaths) -> Studio:
     strip = StagingStrip()
     jobs_panel = JobsPanel(workflow.queue)
     window.staging_dock = window.add_dock("Results", "resultsDock", strip, Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.jobs_dock = window.add_dock("Jobs", "jobsDock", jobs_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.jobs_dock = window.add_dock("Jobs", "jobsDock", jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+    arrange_default_layout(window)
     window.staging_dock.hide()  # shown when results arrive
     window.restore_layout()
     workflow_ui = WorkflowUi(workflow, window, prompt_panel, strip, jobs_panel, tasks)
@@ -135,6 +136,22 @@ def build_window(paths: AppPaths) -> Studio:
     window.menus["edit"].addAction(providers_action)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
                   workflow_ui)
+
+
+def arrange_default_layout(window: MainWindow) -> None:
+    """The first-run layout: prompt and send preview on the left; gallery above history and jobs (tabbed) on the
+    right; results along the bottom. A remembered layout replaces it."""
+    history = window.findChild(QDockWidget, "historyDock")
+    preview = window.findChild(QDockWidget, "previewDock")
+    if preview is not None:
+        window.splitDockWidget(window.prompt_dock, preview, Qt.Orientation.Vertical)
+        window.resizeDocks([window.prompt_dock, preview], [640, 220], Qt.Orientation.Vertical)
+    if history is not None:
+        window.splitDockWidget(window.gallery_dock, history, Qt.Orientation.Vertical)
+        window.tabifyDockWidget(history, window.jobs_dock)
+        window.resizeDocks([window.gallery_dock, history], [560, 300], Qt.Orientation.Vertical)
+        history.raise_()
+    window.resizeDocks([window.prompt_dock, window.gallery_dock], [300, 320], Qt.Orientation.Horizontal)
 
 
 def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:

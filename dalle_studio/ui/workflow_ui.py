@@ -194,6 +194,9 @@ class WorkflowUi(QObject):
 
     def _on_job_added(self, job: Job) -> None:
         self.cancel_action.setEnabled(True)
+        jobs_dock = getattr(self.window, "jobs_dock", None)
+        if jobs_dock is not None and jobs_dock.isVisible():
+            jobs_dock.raise_()
         job.changed.connect(lambda: self._on_job_changed(job))
 
     def _on_job_changed(self, job: Job) -> None:
@@ -206,8 +209,10 @@ class WorkflowUi(QObject):
         revised = next((r.revised_prompt for r in job.results if r.revised_prompt), None)
         self.panel.set_revised_prompt(revised)
         dock = getattr(self.window, "staging_dock", None)
-        if dock is not None:
+        if dock is not None and not dock.isVisible():
             dock.show()
+            self.window.resizeDocks([dock], [self.strip.sizeHint().height()], Qt.Orientation.Vertical)
+        if dock is not None:
             dock.raise_()
 
     # -- results ------------------------------------------------------------------------------------------

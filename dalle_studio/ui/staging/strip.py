@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -81,6 +82,7 @@ class StagingStrip(QWidget):
         layout.addWidget(self.list)
         layout.addLayout(options)
         layout.addLayout(buttons)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._update_buttons()
 
     # -- content --------------------------------------------------------------------------------------------
@@ -89,7 +91,10 @@ class StagingStrip(QWidget):
         self.job = job
         self.list.clear()
         for result in job.results:
-            item = QListWidgetItem(QIcon(QPixmap.fromImage(result.thumbnail)), f"{result.index + 1}")
+            pixmap = QPixmap.fromImage(result.thumbnail)
+            icon = QIcon(pixmap)
+            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # no highlight tint: the artist judges colours here
+            item = QListWidgetItem(icon, f"{result.index + 1}")
             item.setData(Qt.ItemDataRole.UserRole, result)
             tip = result.revised_prompt or job.input.prompt
             if result.filing_error:
