@@ -142,8 +142,11 @@ class Workflow(QObject):
                 lambda: (pictures.png_bytes(framed), pictures.png_bytes(inp.snapshot.framed_mask()) if with_mask
                          else None))
             size = inp.params.get("size")
+            # Edits pad the frame to the model's shape (every frame pixel reaches the model and comes back);
+            # the variations endpoint takes a square, so it crops.
+            fit = "crop" if inp.kind is JobKind.VARIATION and not inp.via_edit else "pad"
             prepared = await client.prepare_edit(source_png, mask_png, inp.spec,
-                                                 size=None if size in (None, "auto") else size)
+                                                 size=None if size in (None, "auto") else size, fit=fit)
             placement = prepared.placement
             job.set_status("Waiting for the results")
             if inp.kind is JobKind.VARIATION and not inp.via_edit:

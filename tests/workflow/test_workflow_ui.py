@@ -1,0 +1,116 @@
+"""End to end through the real widgets and the real engine process: paint, prompt, Ctrl+Enter, accept, undo."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from dalle_studio.app import build_window
+from dalle_studio.core.paths import AppPaths
+from dalle_studio.core.resources import samples_dir
+from dalle_studio.document.pixels import read
+from dalle_studio.jobs.job import JobState
+from tests.workflow.conftest import until
+
+
+@pytest.fixture
+def studio(qtbot, tmp_path, loop, engine_supervisor):
+    built = build_window(AppPaths.under(tmp_path))
+    built.workflow.hub.supervisor = engine_supervisor  # one engine process for the whole session
+    built.window.show()
+    qtbot.waitExposed(built.window)
+    built.window.activateWindow()
+    yield built
+    loop.run_until_complete(built.workflow.queue.cancel_all())
+    loop.run_until_complete(built.tasks.cancel_all())
+    for client in built.workflow.hub._clients.values():
+        loop.run_until_complete(client.aclose())
+    built.document.undo_stack.setClean()  # else closing asks whether to discard the changes
+    built.window.close()
+    built.close()
+
+
+def drag(qtbot, canvas, points):
+    """A brush drag through document points, as the artist's mouse would make it."""
+    viewport = canvas.viewport()
+    at = [canvas.mapFromScene(QPointF(x, y)) for x, y in points]
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=at[0])
+    for point in at[1:]:
+        qtbot.mouseMove(viewport, point)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=at[-1])
+
+
+def test_paint_prompt_ctrl_enter_accept_and_undo(studio, qtbot, loop):
+    window, doc = studio.window, studio.document
+    assert loop.run_until_complete(window.files.open_path(samples_dir() / "coffee.png"))
+    window.canvas.actual_size()
+    drag(qtbot, window.canvas, [(260, 170), (280, 176), (300, 182)])
+    mask = read(doc.mask)
+    assert (mask == 0).any(), "the drag painted no mask"
+    painted = mask < 255
+    before = read(doc.image).copy()
+    qtbot.keyClicks(window.prompt_panel.prompt, "a spoon of sugar")
+    qtbot.keyClick(window.prompt_panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    queue = studio.workflow.queue
+    assert len(queue.jobs) == 1, "Ctrl+Enter did not start an edit"
+    job = queue.jobs[0]
+    assert job.input.prompt == "a spoon of sugar"
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.DONE, job.error
+    strip = studio.workflow_ui.strip
+    loop.run_until_complete(until(lambda: strip.list.count() == len(job.results)))
+    assert studio.library.count() == len(job.results) >= 1
+    strip.accept_button.click()
+    after = read(doc.image)
+    changed = np.any(after != before, axis=2)
+    assert changed.any(), "accepting changed nothing"
+    feather = studio.settings.get("jobs.feather_px")
+    near = _dilate(painted, feather + 2)
+    assert not (changed & ~near).any(), "pixels far from the mask changed"
+    doc.undo_stack.undo()
+    assert np.array_equal(read(doc.image), before)
+
+
+def test_variations_and_outpainting(studio, qtbot, loop):
+    window, doc = studio.window, studio.document
+    loop.run_until_complete(window.files.open_path(samples_dir() / "chelsea.png"))
+    window.prompt_panel.vary_button.click()
+    job = studio.workflow.queue.jobs[-1]
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.DONE and len(job.results) >= 1
+    # Outpainting: a frame reaching 64 px beyond the right edge grows the canvas when accepted.
+    width, height = doc.size.width(), doc.size.height()
+    from PySide6.QtCore import QRect
+
+    doc.set_frame(QRect(64, 0, width, height))
+    window.prompt_panel.edit_button.click()
+    job = studio.workflow.queue.jobs[-1]
+    assert job.input.note == "outpainting"
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.DONE, job.error
+    studio.workflow_ui.strip.accept_button.click()
+    assert doc.size.width() == width + 64
+    grown = read(doc.image)
+    assert (grown[:, width:, 3] == 255).all(), "the new area was not filled"
+    doc.undo_stack.undo()
+    assert doc.size.width() == width
+
+
+def _dilate(mask, radius):
+    import cv2
+
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    return cv2.dilate(mask.astype(np.uint8), kernel).astype(bool)
+
+
+def test_no_key_means_engine_with_generate_disabled(studio, loop):
+    panel = studio.window.prompt_panel
+    loop.run_until_complete(studio.workflow.hub.load_keys())
+    assert panel.current_provider() == "Embedded engine"
+    assert not panel.generate_button.isEnabled()
+    assert "cannot draw from text" in panel.generate_button.toolTip()
+    assert "local" in panel.engine_note.text() or "embedded engine" in panel.engine_note.text()
+    assert asyncio.iscoroutinefunction(studio.workflow.hub.load_keys)
