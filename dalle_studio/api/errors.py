@@ -266,7 +266,8 @@ def error_from_response(status: int, body: bytes | str | Mapping[str, Any] | Non
     code = err.get("code") if isinstance(err.get("code"), str) else None
     param = err.get("param") if isinstance(err.get("param"), str) else None
     err_type = err.get("type") if isinstance(err.get("type"), str) else None
-    server_message = err.get("message") if isinstance(err.get("message"), str) else ""
+    raw_message = err.get("message")
+    server_message: str = raw_message if isinstance(raw_message, str) else ""
     if not err and isinstance(parsed, str):
         server_message = _summarise_text(parsed)
     cls = _pick_class(status, code, err_type)
