@@ -9,8 +9,10 @@ import io
 import time
 from datetime import date
 
+import pytest
 from PIL import Image
 
+from dalle_studio.api.models import KNOWN_MODELS
 from dalle_studio.api.providers import azure, compatible, openai
 from dalle_studio.api.requests import EditRequest, GenerateRequest, ImageFile, VariationRequest
 
@@ -193,3 +195,25 @@ def test_nothing_is_sent_when_validation_fails(server, make_client):
     with pytest.raises(RequestValidationError):
         call(make_client(), "generate", GenerateRequest(model="dall-e-3", prompt="x", size="256x256"))
     assert server.requests == []
+
+
+@pytest.mark.parametrize("model", sorted(KNOWN_MODELS))
+def test_every_known_model_on_every_endpoint_it_offers(server, make_client, model):
+    spec = KNOWN_MODELS[model]
+
+    async def every(client):
+        done = []
+        if spec.supports("generations"):
+            done.append(await client.generate(GenerateRequest(model=model, prompt="x")))
+        if spec.supports("edits"):
+            done.append(await client.edit(EditRequest(model=model, prompt="x", images=(png(),))))
+        if spec.supports("variations"):
+            done.append(await client.vary(VariationRequest(model=model, image=png())))
+        return done
+
+    results = run(use(make_client(), every))
+    assert len(results) == len(spec.endpoints) and all(r.images[0].data == PNG for r in results)
+    paths = [r.path for r in server.api_requests()]
+    assert paths == [f"/v1/images/{e}" for e in ("generations", "edits", "variations") if spec.supports(e)]
+    # DALL·E answers with URLs by default: they were downloaded; GPT Image answers base64
+    assert bool([r for r in server.requests if r.path.startswith("/files/")]) == spec.returns_urls
