@@ -1,1 +1,164 @@
-"""The composition root: builds the QApplication, the qasync loop, settings and the main window."""
+"""The composition root: the one place that builds the QApplication, the qasync loop, the settings and the
+main window, and passes each to what needs it. No other module creates these; tests build the same pieces
+with temporary folders through :func:`build_window`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from dalle_studio import APP_ID, APP_NAME, __version__
+from dalle_studio.core.logs import setup_logging
+from dalle_studio.core.paths import AppPaths
+from dalle_studio.core.resources import resources_dir, samples_dir
+from dalle_studio.core.settings import Settings
+from dalle_studio.document.document import Document
+from dalle_studio.jobs.tasks import TaskRegistry
+from dalle_studio.library import Library, ThumbnailStore
+from dalle_studio.library.settings import SETTINGS as LIBRARY_SETTINGS
+from dalle_studio.ui.canvas.panels import CanvasUi, install
+from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
+from dalle_studio.ui.canvas.tool_state import CanvasTools
+from dalle_studio.ui.canvas.view import CanvasView
+from dalle_studio.ui.dialogs.error_dialog import error_box
+from dalle_studio.ui.gallery.panel import GalleryPanel
+from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
+from dalle_studio.ui.gallery.wiring import connect_gallery
+from dalle_studio.ui.main_window import MainWindow
+from dalle_studio.ui.prompt.panel import PromptPanel
+
+log = logging.getLogger(__name__)
+QUIT_WHEN_SHOWN_ENV = "DALLE_STUDIO_QUIT_WHEN_SHOWN"
+
+
+class ErrorReporter:
+    """Shows unexpected errors to the user (one dialog at a time) after they have been logged."""
+
+    def __init__(self, parent: Callable[[], QWidget | None], log_file: Path | None) -> None:
+        self._parent = parent
+        self._log_file = log_file
+        self.dialog: QMessageBox | None = None
+        self.count = 0
+
+    def __call__(self, context: str, exc: BaseException) -> None:
+        self.count += 1
+        if self.dialog is not None and self.dialog.isVisible():
+            return  # one dialog is enough; the log has every error
+        self.dialog = error_box(self._parent(), context, exc, str(self._log_file) if self._log_file else None)
+        self.dialog.open()
+
+
+@dataclass
+class Studio:
+    """Everything the composition root built, for the caller to run (or a test to drive)."""
+
+    settings: Settings
+    paths: AppPaths
+    tasks: TaskRegistry
+    document: Document
+    window: MainWindow
+    errors: ErrorReporter
+    library: Library
+    gallery: GalleryPanel
+    canvas: CanvasUi
+
+    def close(self) -> None:
+        """Release what outlives the window: thumbnail threads, the library's database."""
+        self.gallery.background.wait()
+        self.gallery.thumbnails.shutdown()
+        self.library.close()
+
+
+def build_window(paths: AppPaths) -> Studio:
+    """Build settings, document, panels and the main window (a QApplication must exist)."""
+    paths.ensure()
+    settings = Settings.load(paths.settings_file, CANVAS_SETTINGS, LIBRARY_SETTINGS)
+    window_ref: list[MainWindow] = []
+    errors = ErrorReporter(lambda: window_ref[0] if window_ref else None, paths.log_file)
+    tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
+    document = Document()
+    tools = CanvasTools(settings)
+    canvas = CanvasView(document, tools)
+    library = Library(paths.data / "library")
+    thumbnails = ThumbnailCache(ThumbnailStore(paths.cache, size=settings.get("gallery.thumbnail_size")))
+    prompt_panel = PromptPanel()
+    prompt_panel.prompt.textChanged.connect(lambda: document.set_prompt(prompt_panel.text()))
+    gallery = GalleryPanel(library, thumbnails, settings=settings)
+    window = MainWindow(settings, document, tasks, canvas, prompt_panel, gallery, samples_dir())
+    connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
+    window_ref.append(window)
+    canvas_ui = install(window, document, tools, settings)
+    return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui)
+
+
+def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
+    """Route exceptions from Qt slots (sys.excepthook) and asyncio callbacks to the log and the error dialog.
+
+    Returns a function that puts the previous hooks back.
+    """
+    previous_hook = sys.excepthook
+    previous_handler = loop.get_exception_handler()
+
+    def excepthook(kind, exc, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        log.error("unhandled exception", exc_info=(kind, exc, tb))
+        studio.errors("running a command", exc)
+
+    def loop_handler(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        exc = context.get("exception")
+        log.error("asyncio: %s", context.get("message"), exc_info=exc)
+        studio.errors("working in the background", exc or RuntimeError(str(context.get("message"))))
+
+    sys.excepthook = excepthook
+    loop.set_exception_handler(loop_handler)
+
+    def uninstall() -> None:
+        sys.excepthook = previous_hook
+        loop.set_exception_handler(previous_handler)
+
+    return uninstall
+
+
+def run(image: str | None = None) -> int:
+    """Start the app: returns the process exit status."""
+    paths = AppPaths.default().ensure()
+    setup_logging(paths.log_file)
+    log.info("%s %s starting", APP_NAME, __version__)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    icon = resources_dir() / "icons" / "dalle-studio.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    studio = build_window(paths)
+    install_exception_hooks(studio, loop)
+    studio.window.show()
+    if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # benchmarks: report the moment the window is on screen, then quit
+        QTimer.singleShot(0, lambda: (print("window shown", flush=True), app.quit()))
+    if image:
+        QTimer.singleShot(0, lambda: studio.window.files.open_path(image))
+    closing = asyncio.Event()
+    app.aboutToQuit.connect(closing.set)
+    with loop:
+        loop.run_until_complete(closing.wait())
+        loop.run_until_complete(studio.tasks.cancel_all())
+    studio.close()
+    log.info("%s stopped", APP_NAME)
+    return 0

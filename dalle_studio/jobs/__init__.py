@@ -1,1 +1,1 @@
-"""jobs layer."""
+"""The jobs layer (asyncio on the Qt loop through qasync): runs requests, tracks state, files results."""

@@ -1,1 +1,1 @@
-"""ui layer."""
+"""The UI layer (QtWidgets): views and input. No business rules, no network, no disk formats."""

@@ -1,0 +1,31 @@
+"""Command line: ``dalle-studio [PICTURE]``, ``dalle-studio engine [...]``, ``--version``, ``--help``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dalle_studio import APP_NAME, __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["engine"]:
+        from dalle_studio.engine.__main__ import main as engine_main
+
+        return engine_main(args[1:])
+    parser = argparse.ArgumentParser(
+        prog="dalle-studio",
+        description=f"{APP_NAME}: paint the part of a picture to change, describe it, choose among the results.",
+        epilog="Subcommand: 'dalle-studio engine --help' runs the embedded offline Images server on its own.",
+    )
+    parser.add_argument("picture", nargs="?", help="a picture to open (PNG, JPEG, WebP, BMP, TIFF, GIF)")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    options = parser.parse_args(args)
+    from dalle_studio.app import run
+
+    return run(options.picture)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

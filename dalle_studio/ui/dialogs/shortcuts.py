@@ -1,0 +1,45 @@
+"""Help > Keyboard shortcuts: every action of the window that has a shortcut, grouped by menu."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+
+class ShortcutsDialog(QDialog):
+    """Lists ``groups`` ({menu title: actions}) with each action's shortcuts in the platform's notation."""
+
+    def __init__(self, groups: dict[str, list[QAction]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(520, 560)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Action", "Shortcut"])
+        self.tree.setRootIsDecorated(False)
+        for title, actions in groups.items():
+            rows = [a for a in actions if a.shortcuts()]
+            if not rows:
+                continue
+            header = QTreeWidgetItem([title.replace("&", ""), ""])
+            font = header.font(0)
+            font.setBold(True)
+            header.setFont(0, font)
+            self.tree.addTopLevelItem(header)
+            for action in rows:
+                keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+                self.tree.addTopLevelItem(QTreeWidgetItem(["    " + action.text().replace("&", ""), keys]))
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree)
+        layout.addWidget(buttons)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The table as (action, shortcut) text pairs, headers left out."""
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.text(1):
+                out.append((item.text(0).strip(), item.text(1)))
+        return out

@@ -1,0 +1,269 @@
+"""The main window: the canvas in the centre, the prompt panel and the gallery as dockable panels, the menus.
+
+It assembles widgets made by the composition root and wires menu actions to them; it holds no state of its
+own beyond what Qt needs, and remembers its layout through the settings object.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QStandardPaths, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+
+from dalle_studio import APP_NAME, __version__
+from dalle_studio.core.settings import Settings
+from dalle_studio.document.document import Document
+from dalle_studio.document.image_io import OPEN_FILTER
+from dalle_studio.jobs.tasks import TaskRegistry
+from dalle_studio.ui.canvas.view import CanvasView
+from dalle_studio.ui.dialogs.new_canvas import NewCanvasDialog
+from dalle_studio.ui.dialogs.preferences import PreferencesDialog
+from dalle_studio.ui.dialogs.shortcuts import ShortcutsDialog
+from dalle_studio.ui.picture_files import PictureFiles
+
+log = logging.getLogger(__name__)
+Std = QKeySequence.StandardKey
+
+
+class MainWindow(QMainWindow):
+    """One window: canvas (centre), prompt panel (left dock), gallery (right dock)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        document: Document,
+        tasks: TaskRegistry,
+        canvas: CanvasView,
+        prompt_panel: QWidget,
+        gallery: QWidget,
+        samples_dir: Path,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.document = document
+        self.tasks = tasks
+        self.canvas = canvas
+        self.samples_dir = samples_dir
+        self.files = PictureFiles(document, settings, tasks, self)
+        self.setCentralWidget(canvas)
+        self.setAcceptDrops(True)
+        canvas.setAcceptDrops(False)
+        canvas.viewport().setAcceptDrops(False)
+        self.setDockNestingEnabled(True)
+        self.prompt_dock = self._dock("Prompt", "promptDock", prompt_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.gallery_dock = self._dock("Gallery", "galleryDock", gallery, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.menus: dict[str, QMenu] = {}
+        self._build_menus()
+        self._zoom_label = QLabel()
+        self._size_label = QLabel()
+        self.statusBar().addPermanentWidget(self._size_label)
+        self.statusBar().addPermanentWidget(self._zoom_label)
+        canvas.zoom_changed.connect(lambda z: self._zoom_label.setText(f"{z * 100:.0f} %"))
+        document.image_replaced.connect(self._on_image_replaced)
+        document.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self._on_image_replaced()
+        self.resize(1400, 900)
+        self._restore_layout()
+
+    # -- construction -------------------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState needs stable names
+        dock.setWidget(widget)
+        dock.setMinimumWidth(220)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Std) else [shortcut])
+        action.triggered.connect(slot)
+        if name:
+            action.setObjectName(name)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = self.menus["file"] = bar.addMenu("&File")
+        self._action(file, "&Open…", self.open_dialog, Std.Open, "open")
+        samples = file.addMenu("Open &sample image")
+        for sample in sorted(self.samples_dir.glob("*.[pj][np]g")):
+            samples.addAction(sample.stem.capitalize(), lambda p=sample: self.files.open_path(p))
+        self.open_sample_action = samples.menuAction()
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file, "&New canvas…", self.new_canvas_dialog, Std.New, "newCanvas")
+        file.addSeparator()
+        self.export_action = self._action(file, "&Export…", self.export_dialog, QKeySequence("Ctrl+E"), "export")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, Std.Quit, "quit")
+
+        edit = self.menus["edit"] = bar.addMenu("&Edit")
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts(QKeySequence.keyBindings(Std.Undo))
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([*QKeySequence.keyBindings(Std.Redo), QKeySequence("Ctrl+Shift+Z")])
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        self.paste_action = self._action(edit, "&Paste picture", self.paste, Std.Paste, "paste")
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        edit.addSeparator()
+        self._action(edit, "&Preferences…", self.preferences_dialog, Std.Preferences, "preferences")
+
+        view = self.menus["view"] = bar.addMenu("&View")
+        self._action(view, "Zoom &in", self.canvas.zoom_in, Std.ZoomIn, "zoomIn").setShortcuts(
+            [*QKeySequence.keyBindings(Std.ZoomIn), QKeySequence("Ctrl+=")])
+        self._action(view, "Zoom &out", self.canvas.zoom_out, Std.ZoomOut, "zoomOut")
+        self._action(view, "&Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"), "fit")
+        self._action(view, "&Actual size (100 %)", self.canvas.actual_size, QKeySequence("Ctrl+1"), "actualSize")
+        view.addSeparator()
+        panels = view.addMenu("&Panels")
+        panels.addAction(self.prompt_dock.toggleViewAction())
+        panels.addAction(self.gallery_dock.toggleViewAction())
+        self._action(view, "Full &screen", self._toggle_full_screen, Std.FullScreen, "fullScreen")
+
+        help_ = self.menus["help"] = bar.addMenu("&Help")
+        self._action(help_, "&Keyboard shortcuts", self.shortcuts_dialog, QKeySequence("Ctrl+/"), "shortcuts")
+        self._action(help_, f"&About {APP_NAME}", self.about_dialog, None, "about")
+
+    def add_dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """Add another panel (used by later parts of the app); it joins View > Panels."""
+        dock = self._dock(title, name, widget, area)
+        panels = next(a.menu() for a in self.menus["view"].actions() if a.menu() and "Panels" in a.text())
+        panels.addAction(dock.toggleViewAction())
+        return dock
+
+    def add_menu(self, key: str, title: str, actions: list[QAction | None]) -> QMenu:
+        """Add a menu before Help (used by later parts of the app); None in ``actions`` is a separator. Its
+        shortcuts are listed in Help > Keyboard shortcuts."""
+        menu = QMenu(title, self)
+        for action in actions:
+            menu.addSeparator() if action is None else menu.addAction(action)
+        self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
+        self.menus = {**{k: m for k, m in self.menus.items() if k != "help"}, key: menu, "help": self.menus["help"]}
+        return menu
+
+    # -- state ---------------------------------------------------------------------------------------------
+    def _on_image_replaced(self) -> None:
+        doc = self.document
+        name = doc.path.name if doc.path else ("Untitled" if not doc.is_empty else "")
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}" if name else APP_NAME)
+        self.setWindowModified(False)
+        self._size_label.setText("" if doc.is_empty else f"{doc.size.width()} × {doc.size.height()} px")
+        self.export_action.setEnabled(not doc.is_empty)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.get("window.geometry")
+        state = self.settings.get("window.state")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        if state:
+            self.restoreState(QByteArray.fromBase64(state.encode("ascii")))
+
+    def save_layout(self) -> None:
+        self.settings.set("window.geometry", bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
+        self.settings.set("window.state", bytes(self.saveState().toBase64().data()).decode("ascii"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_discard("quit"):
+            event.ignore()
+            return
+        self.save_layout()
+        super().closeEvent(event)
+
+    def confirm_discard(self, doing: str) -> bool:
+        """Ask before ``doing`` something that would lose unsaved changes to the picture."""
+        if self.document.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self, APP_NAME, f"The picture has changes that are not in the gallery or exported. {doing.capitalize()} "
+            "anyway?", QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
+    # -- commands ------------------------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        if not self.confirm_discard("open another picture"):
+            return
+        start = self.settings.get("files.last_folder") or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.PicturesLocation)
+        path, _ = QFileDialog.getOpenFileName(self, "Open picture", start, OPEN_FILTER)
+        if path:
+            self.files.open_path(path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.files.recent()
+        for i, path in enumerate(recent, 1):
+            action = self.recent_menu.addAction(f"&{i % 10} {path.name}", lambda p=path: self.files.open_path(p))
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self.files.clear_recent)
+        else:
+            self.recent_menu.addAction("No recent pictures").setEnabled(False)
+
+    def new_canvas_dialog(self) -> None:
+        if not self.confirm_discard("start a new canvas"):
+            return
+        dialog = NewCanvasDialog(self)
+        if dialog.exec():
+            self.files.new_canvas(*dialog.size(), dialog.color())
+
+    def export_dialog(self) -> None:
+        if self.document.is_empty:
+            return
+        stem = self.document.path.stem if self.document.path else "picture"
+        start = str(Path(self.settings.get("files.last_folder") or Path.home()) / f"{stem}-edited.png")
+        path, _ = QFileDialog.getSaveFileName(self, "Export picture", start, "PNG image (*.png)")
+        if path:
+            self.files.export_png(path)
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None or not self.files.mime_has_picture(mime):
+            self.statusBar().showMessage("The clipboard holds no picture to paste.", 4000)
+            return
+        self.files.open_mime(mime, "The pasted picture")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.files.mime_has_picture(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self.files.open_mime(event.mimeData(), "The dropped picture") is not False:
+            event.acceptProposedAction()
+
+    def preferences_dialog(self) -> None:
+        PreferencesDialog(self.settings, self).exec()
+
+    def shortcut_groups(self) -> dict[str, list[QAction]]:
+        groups: dict[str, list[QAction]] = {}
+        for menu in self.menus.values():
+            groups[menu.title()] = [a for a in menu.actions() if not a.isSeparator() and not a.menu()]
+        extra = [a for a in self.actions() if a.shortcuts()]
+        if extra:
+            groups["Canvas"] = extra
+        return groups
+
+    def shortcuts_dialog(self) -> None:
+        ShortcutsDialog(self.shortcut_groups(), self).exec()
+
+    def about_dialog(self) -> None:
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3><p>A desktop studio for AI inpainting: paint the part of a picture "
+            "to change, describe it, and choose among the results.</p><p>Works with the OpenAI Images API, any "
+            "compatible server, and an embedded offline engine.</p>")
+
+    def _toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from dalle_studio.app import build_window
+from dalle_studio.core.paths import AppPaths
+
+
+@pytest.fixture
+def make_studio(qtbot, tmp_path, loop):
+    """Build the whole window on a settings folder in ``tmp_path`` (call again for a 'restart')."""
+    built = []
+
+    def make(root=tmp_path):
+        studio = build_window(AppPaths.under(root))
+        qtbot.addWidget(studio.window)
+        built.append(studio)
+        return studio
+
+    yield make
+    for studio in built:
+        studio.window.document.undo_stack.setClean()
+
+
+@pytest.fixture
+def studio(make_studio):
+    s = make_studio()
+    s.window.show()
+    return s
