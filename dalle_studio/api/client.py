@@ -117,8 +117,13 @@ class ImagesClient:
 
     async def list_models(self) -> list[dict[str, Any]]:
         """The provider's ``GET /models`` entries (raises on failure)."""
-        response, _ = await send(self._http, lambda: self._build("GET", "models"), policy=self.retry,
-                                 where=self.provider.name)
+        try:
+            response, _ = await send(self._http, lambda: self._build("GET", "models"), policy=self.retry,
+                                     where=self.provider.name)
+        except ImagesAPIError as exc:
+            if self._key is not None:
+                exc.scrub(self._key.reveal())
+            raise
         data = read_json(response).get("data")
         return [entry for entry in data if isinstance(entry, dict)] if isinstance(data, list) else []
 
@@ -146,6 +151,14 @@ class ImagesClient:
     # ---- internals ---------------------------------------------------------------------------------------------
 
     async def _run(self, request: AnyRequest, on_partial: PartialCallback | None) -> ImagesResult:
+        try:
+            return await self._run_checked(request, on_partial)
+        except ImagesAPIError as exc:
+            if self._key is not None:
+                exc.scrub(self._key.reveal())
+            raise
+
+    async def _run_checked(self, request: AnyRequest, on_partial: PartialCallback | None) -> ImagesResult:
         spec = request.spec()
         if self.provider.has_variations and isinstance(request, VariationRequest):
             spec = dataclasses.replace(spec, endpoints=spec.endpoints | {"variations"})

@@ -46,6 +46,11 @@ class ImagesAPIError(Exception):
         self.message = redact(message)
         super().__init__(self.message)
 
+    def scrub(self, *secrets: str) -> None:
+        """Remove these exact secrets too (keys of any shape, e.g. Azure's hex keys, that a server echoed)."""
+        self.message = redact(self.message, secrets)
+        self.args = (self.message,)
+
 
 class APIError(ImagesAPIError):
     """The server (or validation on its behalf) refused: carries the OpenAI error fields."""
@@ -67,9 +72,15 @@ class APIError(ImagesAPIError):
         self.code = code
         self.param = param
         self.type = type
-        self.server_message = redact(server_message) if server_message else None
+        self.server_message: str | None = redact(server_message) if server_message else None
         self.request_id = request_id
         self.body = body
+
+    def scrub(self, *secrets: str) -> None:
+        super().scrub(*secrets)
+        if self.server_message:
+            self.server_message = redact(self.server_message, secrets)
+        self.body = None  # the raw body may hold the secret too; the fields above keep what is useful
 
     def to_body(self) -> dict[str, Any]:
         """The error as the API's JSON body: ``{"error": {message, type, param, code}}``."""
