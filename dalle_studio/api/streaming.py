@@ -59,7 +59,7 @@ async def read_image_stream(response: httpx.Response, *, on_partial: PartialCall
         raise APIResponseError(f"The provider's stream is malformed: {exc}") from exc
     except httpx.TimeoutException as exc:
         raise APITimeoutError(f"{where} stopped sending the stream ({type(exc).__name__}).") from exc
-    except httpx.TransportError as exc:
+    except httpx.RequestError as exc:  # transport failures, undecodable compressed bodies
         raise APIConnectionError(f"The stream from {where} was cut off: {exc or type(exc).__name__}.") from exc
     finally:
         await response.aclose()

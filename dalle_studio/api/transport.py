@@ -74,7 +74,7 @@ async def send(http: httpx.AsyncClient, build: Callable[[], httpx.Request], *, p
             if response.is_success:
                 return response, attempt + 1
             error: ImagesAPIError = error_from_response(status, body, headers, model=model)
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
+        except httpx.RequestError as exc:  # timeouts, transport failures, undecodable (gzip) bodies: as the SDK
             if response is not None:
                 await response.aclose()
             error, status = _transport_error(exc, where), None

@@ -221,3 +221,10 @@ def test_multipart_edit_is_sent_whole_again_on_retry(server, make_client):
         buf.getvalue()),), mask=ImageFile(buf.getvalue(), "mask.png")))
     first, second = server.api_requests()
     assert result.attempts == 2 and first.body and first.files == second.files and first.fields == second.fields
+
+
+def test_a_body_that_cannot_be_decompressed_is_a_connection_error(server, make_client):
+    bad_gzip = reply(200, b"this is not gzip at all", headers={"Content-Encoding": "gzip"})
+    server.then(bad_gzip, bad_gzip, bad_gzip)
+    err = fail(make_client)
+    assert type(err) is e.APIConnectionError and err.attempts == 3
