@@ -18,7 +18,9 @@ Public API:
 - :func:`error_from_stream_event` — the ``error`` object of a stream event → the matching exception.
 - :func:`parse_wait_seconds` — how long a 429 asks us to wait (headers, then "try again in 6m0s" in the message).
 
-Every message passes through :func:`dalle_studio.core.logs.redact`, so a key a server echoes back never leaks.
+Every message passes through :func:`dalle_studio.core.logs.redact`, so a key a server echoes back never leaks;
+``scrub(key)`` removes an exact key of any shape as well (the client does it before an error leaves it). Every
+error carries ``attempts``: how many requests were made before giving up.
 """
 
 from __future__ import annotations
