@@ -209,9 +209,9 @@ def _fewer_colours(img: Image.Image, bits: int) -> Image.Image:
 def encode_png_under(img: Image.Image, max_bytes: int) -> bytes | None:
     """A PNG of ``img`` smaller than ``max_bytes``: fast compression first, then full effort, then fewer colours.
     ``None`` when none of these fits (go to a smaller size)."""
-    # Huffman-only after PNG filtering is the fastest effort that still compresses photos well; full deflate at
-    # level 9 is the slow, thorough second try (flat artwork compresses far better with it).
-    for options in ({"compress_level": 1, "compress_type": zlib.Z_HUFFMAN_ONLY}, {"compress_level": 9}):
+    # Run-length deflate after PNG filtering is the fastest effort that compresses both photos (1024x1024: ~90 ms,
+    # 1.4 MB) and flat masks (~20 ms, a few kB) well; full deflate at level 9 is the slow, thorough second try.
+    for options in ({"compress_level": 1, "compress_type": zlib.Z_RLE}, {"compress_level": 9}):
         buf = io.BytesIO()
         img.save(buf, "PNG", **options)
         if buf.tell() < max_bytes:
