@@ -18,7 +18,9 @@ Public API:
 - :func:`error_from_stream_event` — the ``error`` object of a stream event → the matching exception.
 - :func:`parse_wait_seconds` — how long a 429 asks us to wait (headers, then "try again in 6m0s" in the message).
 
-Every message passes through :func:`dalle_studio.core.logs.redact`, so a key a server echoes back never leaks.
+Every message passes through :func:`dalle_studio.core.logs.redact`, so a key a server echoes back never leaks;
+``scrub(key)`` removes an exact key of any shape as well (the client does it before an error leaves it). Every
+error carries ``attempts``: how many requests were made before giving up.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from dalle_studio.api.models import KNOWN_MODELS
 from dalle_studio.core.logs import redact
 
 REFUSAL_CODES = frozenset({"moderation_blocked", "content_policy_violation", "image_content_policy_violation"})
@@ -44,6 +47,11 @@ class ImagesAPIError(Exception):
     def __init__(self, message: str) -> None:
         self.message = redact(message)
         super().__init__(self.message)
+
+    def scrub(self, *secrets: str) -> None:
+        """Remove these exact secrets too (keys of any shape, e.g. Azure's hex keys, that a server echoed)."""
+        self.message = redact(self.message, secrets)
+        self.args = (self.message,)
 
 
 class APIError(ImagesAPIError):
@@ -66,9 +74,15 @@ class APIError(ImagesAPIError):
         self.code = code
         self.param = param
         self.type = type
-        self.server_message = redact(server_message) if server_message else None
+        self.server_message: str | None = redact(server_message) if server_message else None
         self.request_id = request_id
         self.body = body
+
+    def scrub(self, *secrets: str) -> None:
+        super().scrub(*secrets)
+        if self.server_message:
+            self.server_message = redact(self.server_message, secrets)
+        self.body = None  # the raw body may hold the secret too; the fields above keep what is useful
 
     def to_body(self) -> dict[str, Any]:
         """The error as the API's JSON body: ``{"error": {message, type, param, code}}``."""
@@ -217,8 +231,10 @@ def _human_message(cls: type[APIStatusError], status: int, code: str | None, par
         return f"This key is not allowed to do this (model or organisation not enabled).{said}"
     if cls is ModelNotFoundError:
         name = f"The model {model!r}" if model else "This model"
+        known = KNOWN_MODELS.get(model or "")
+        suggestion = known.replacement if known is not None and known.replacement else CURRENT_MODEL_SUGGESTION
         return f"{name} is not available from this provider (unknown or shut down). Try a current model such as " \
-               f"{CURRENT_MODEL_SUGGESTION}.{said}"
+               f"{suggestion}.{said}"
     if cls is NotFoundError:
         return f"The provider has no such endpoint or resource (HTTP 404). Check the provider's base URL.{said}"
     if cls is BadRequestError:
@@ -263,7 +279,8 @@ def error_from_response(status: int, body: bytes | str | Mapping[str, Any] | Non
     code = err.get("code") if isinstance(err.get("code"), str) else None
     param = err.get("param") if isinstance(err.get("param"), str) else None
     err_type = err.get("type") if isinstance(err.get("type"), str) else None
-    server_message = err.get("message") if isinstance(err.get("message"), str) else ""
+    raw_message = err.get("message")
+    server_message: str = raw_message if isinstance(raw_message, str) else ""
     if not err and isinstance(parsed, str):
         server_message = _summarise_text(parsed)
     cls = _pick_class(status, code, err_type)

@@ -43,7 +43,8 @@ class RetryPolicy:
 
 
 def is_event_stream(response: httpx.Response) -> bool:
-    return response.headers.get("content-type", "").partition(";")[0].strip() == "text/event-stream"
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.partition(";")[0].strip() == "text/event-stream"
 
 
 def _transport_error(exc: Exception, where: str) -> ImagesAPIError:
@@ -73,7 +74,7 @@ async def send(http: httpx.AsyncClient, build: Callable[[], httpx.Request], *, p
             if response.is_success:
                 return response, attempt + 1
             error: ImagesAPIError = error_from_response(status, body, headers, model=model)
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
+        except httpx.RequestError as exc:  # timeouts, transport failures, undecodable (gzip) bodies: as the SDK
             if response is not None:
                 await response.aclose()
             error, status = _transport_error(exc, where), None

@@ -84,7 +84,7 @@ def test_size_is_chosen_from_the_pictures_shape():
 
 
 def test_noisy_picture_is_made_to_fit_the_byte_limit():
-    noise = Image.fromarray(np.random.default_rng(1).integers(0, 256, (512, 512, 4), dtype=np.uint8), "RGBA")
+    noise = Image.fromarray(np.random.default_rng(1).integers(0, 256, (256, 256, 4), dtype=np.uint8), "RGBA")
     raw_png = encoded(noise)
     limit = len(raw_png) * 3 // 4
     data = encode_png_under(noise, limit)
@@ -104,6 +104,12 @@ def test_several_input_images_for_gpt_image_edits():
                             extra=(encoded(Image.new("RGB", (3000, 3000), "green"), "JPEG"),))
     assert len(prepared.images) == 2 and max(decoded(prepared.extra[0].data).size) <= 1536
     EditRequest(model="gpt-image-1", prompt="x", images=prepared.images).validate()
+
+
+def test_auto_size_is_sent_only_where_the_model_allows_it():
+    assert prepare_edit(encoded(half_red_half_blue(80, 40)), None, spec_for("gpt-image-1"), size="auto").size == "auto"
+    assert prepare_edit(encoded(half_red_half_blue(80, 40)), None, spec_for("dall-e-2"),
+                        size="auto").size == "1024x1024"
 
 
 def test_mask_of_another_size_is_refused():

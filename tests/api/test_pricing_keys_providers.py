@@ -110,6 +110,18 @@ def test_key_never_reaches_logs_or_errors(server, make_client, caplog):
     assert KEY not in repr(client) and KEY not in repr(vars(client))
 
 
+def test_a_key_of_any_shape_echoed_by_a_server_is_scrubbed(server, make_client, base_url):
+    from .server import api_error
+
+    hex_key = "0123456789abcdef0123456789abcdef"
+    server.then(api_error(401, None, f"Access denied due to invalid subscription key {hex_key}."))
+    client = make_client(azure("Az", endpoint=base_url.removesuffix("/v1"), api_version="v"), key=hex_key)
+    with pytest.raises(AuthenticationError) as info:
+        call(client, "generate", GenerateRequest(model="gpt-image-1", prompt="x"))
+    assert hex_key not in str(info.value) and hex_key not in repr(info.value)
+    assert hex_key not in (info.value.server_message or "") and "[redacted]" in str(info.value)
+
+
 def test_provider_profiles_round_trip_and_urls():
     for p in (openai(organization="org-1"), azure("Az", endpoint="https://r.openai.azure.com/", api_version="2025"),
               compatible("Local", "http://localhost:8000/v1", max_n=1), engine("http://127.0.0.1:5555/v1")):
@@ -118,6 +130,9 @@ def test_provider_profiles_round_trip_and_urls():
     az = azure("Az", endpoint="https://r.openai.azure.com/", api_version="2025")
     assert az.url("images/edits", "gpt-image-1") == "https://r.openai.azure.com/openai/deployments/gpt-image-1/images/edits"
     assert az.url("models") == "https://r.openai.azure.com/openai/models"
+    v1 = azure("Az v1", endpoint="https://r.openai.azure.com", api_version="preview", v1=True)
+    assert v1.url("images/generations", "my-deployment") == "https://r.openai.azure.com/openai/v1/images/generations"
+    assert v1.params() == {"api-version": "preview"} and "api-key" in v1.auth_headers("k")
     with pytest.raises(ValueError, match="api-version"):
         Provider("azure", "Az", "https://x")
     with pytest.raises(ValueError, match="http"):
