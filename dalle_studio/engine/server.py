@@ -113,7 +113,7 @@ class _EngineState:
             "blank picture and fill it.", param="prompt", code="unsupported_model_capability")
 
     async def edits(self, request: Request) -> Response:
-        form = await read_form(request)
+        form = await read_form(request, max_pixels=self.config.max_pixels)
         req = EditRequest.from_form(form.fields, form.images, form.mask, image_list=form.image_list,
                                     default_model=catalog.ENGINE_MODEL_ID)
         spec = req.validate(self.spec(req.model))
@@ -127,7 +127,7 @@ class _EngineState:
         return await self._images_response(request, outcome, spec, req.response_format, req.quality, headers)
 
     async def variations(self, request: Request) -> Response:
-        form = await read_form(request)
+        form = await read_form(request, max_pixels=self.config.max_pixels)
         if len(form.images) != 1:
             raise engine_error(400, "image: send exactly one picture to vary.", param="image",
                                code="missing_required_parameter" if not form.images else "invalid_value")
