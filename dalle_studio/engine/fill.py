@@ -4,9 +4,17 @@ Every function here takes an RGB ``uint8`` array of shape ``(H, W, 3)`` and a bo
 (True = fill), and returns a new RGB array of the same shape whose pixels outside the hole are exactly the input's:
 methods that touch pixels around the hole (shift-map, FSR) are pasted back through the hole.
 
-Which method fills which hole was chosen by ``benchmarks/engine_fill_quality.py`` (PSNR/SSIM against hidden truth
-on the sample photos, and time): Telea for thin holes, PatchMatch on the hole's neighbourhood at reduced resolution
-for everything else. None of them invents objects: large holes get texture copied from the rest of the picture.
+Which method fills which hole was chosen by ``benchmarks/engine_fill_quality.py`` (PSNR over the hole and SSIM over
+its box against the hidden truth on the sample photos, and time; November 2026, 2 cores):
+
+- thin scribbles: Telea 23.2 dB / 0.970 in 0.03 s; NS the same; PatchMatch 23.0 dB in 0.9 s; FSR 22.8 dB in 2.4 s;
+  shift-map 17.6 dB. Telea: as good as any, 30x faster.
+- large blobs (6 % of the picture): PatchMatch 16.9 dB / 0.66 in 0.5 s; Telea 16.2 dB / 0.68; NS 16.3 / 0.69;
+  FSR 15.9 dB / 0.72 in 1.1 s (at reduced size); shift-map 13.6 dB / 0.59 in 1.3 s. PatchMatch has the best PSNR,
+  copies real texture where diffusion smears, is fast enough, and its seed makes n results differ; FSR's better SSIM
+  comes with a lower PSNR and twice the time.
+
+None of them invents objects: large holes get texture copied from the rest of the picture.
 """
 
 from __future__ import annotations
