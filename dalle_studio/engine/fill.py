@@ -83,11 +83,13 @@ def choose_method(shape: HoleShape) -> FillMethod:
     return "patchmatch"
 
 
-def fill(image: np.ndarray, hole: np.ndarray, method: FillMethod | None = None, *, seed: int = 0) -> np.ndarray:
+def fill(image: np.ndarray, hole: np.ndarray, method: FillMethod | None = None, *, seed: int = 0,
+         budget_px: int | None = None) -> np.ndarray:
     """Fill ``hole`` in ``image`` from the rest of the picture; ``method=None`` picks one for the hole's shape.
 
-    ``seed`` makes randomised methods (PatchMatch) reproducible; other methods ignore it. Pixels outside the hole are
-    returned unchanged.
+    ``seed`` makes randomised methods (PatchMatch) reproducible; other methods ignore it. The method works on the
+    hole's neighbourhood scaled down to ``budget_px`` pixels (default: the method's own time budget). Pixels outside
+    the hole are returned unchanged.
     """
     _check(image, hole)
     if not hole.any():
@@ -96,7 +98,8 @@ def fill(image: np.ndarray, hole: np.ndarray, method: FillMethod | None = None, 
         # Nothing to copy from: a flat mid-grey is the honest answer.
         return np.full_like(image, 128)
     chosen = method or choose_method(measure_hole(hole))
-    budget, run = _RUNNERS[chosen]
+    default_budget, run = _RUNNERS[chosen]
+    budget = budget_px or default_budget
     filled = _fill_neighbourhood(image, hole, lambda img, h: run(img, h, seed), budget)
     return paste_through(image, filled, hole)
 
