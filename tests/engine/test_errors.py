@@ -82,6 +82,7 @@ def test_invalid_request_raises_the_sdk_error_with_param_and_code(
     assert set(body) == {"error"}
     assert set(body["error"]) == {"message", "type", "param", "code"}
     assert body["error"]["message"]
+    assert (error.request_id or "").startswith("req_")
 
 
 def test_generation_refusal_tells_the_user_what_to_do_instead(client: openai.OpenAI) -> None:
