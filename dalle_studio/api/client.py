@@ -3,8 +3,9 @@
 Public API:
 
 - :class:`ImagesClient` — ``generate(request, on_partial=...)``, ``edit(request, on_partial=...)``,
-  ``vary(request)``, ``list_models()``, ``models(today)``, ``prepare_edit(...)``, ``aclose()`` (also an async
-  context manager).
+  ``vary(request)``, ``list_models()``, ``models(today)``, ``prepare_edit(...)``, ``offers_variations(spec)``,
+  ``per_request_limit(spec)``, ``aclose()`` (also an async context manager). ``timeout`` applies when the client
+  creates its own ``httpx.AsyncClient``; a passed-in ``http`` client keeps its own settings.
 - :data:`DEFAULT_TIMEOUT` — 600 s overall, 5 s to connect (the SDK's).
 
 Contract: requests are validated against the model before anything is sent; JSON and multipart bodies are what the
@@ -37,13 +38,31 @@ from dalle_studio.api.keys import SecretKey
 from dalle_studio.api.models import ModelSpec
 from dalle_studio.api.providers import COMPATIBLE, ENGINE, Provider
 from dalle_studio.api.requests import AnyRequest, EditRequest, GenerateRequest, VariationRequest, image_format
-from dalle_studio.api.results import ImagesResult, PartialImage, ResultImage, decode_b64_image, usage_from
+from dalle_studio.api.results import (
+    ImagesResult,
+    PartialImage,
+    ResultImage,
+    Usage,
+    decode_b64_image,
+    usage_from,
+)
 from dalle_studio.api.streaming import PartialCallback, read_image_stream
 from dalle_studio.api.transport import RetryPolicy, is_event_stream, read_json, send
 from dalle_studio.api.validation import MAX_N
 
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
-_ECHOES = ("size", "quality", "background", "output_format")
+
+
+def _result(images: list[ResultImage], payload: dict[str, Any], *, created: Any, model: str,
+            usage: Usage | None) -> ImagesResult:
+    """An :class:`ImagesResult` with the settings the server reports it used (size, quality, background, format)."""
+    def text(key: str) -> str | None:
+        value = payload.get(key)
+        return value if isinstance(value, str) else None
+
+    return ImagesResult(images=tuple(images), created=created if isinstance(created, int) else None, model=model,
+                        size=text("size"), quality=text("quality"), background=text("background"),
+                        output_format=text("output_format"), usage=usage)
 
 
 class ImagesClient:
@@ -112,6 +131,12 @@ class ImagesClient:
         return merge_models(entries, today=today, all_models=self.provider.kind in {COMPATIBLE, ENGINE})
 
     # ---- internals ---------------------------------------------------------------------------------------------
+
+    def offers_variations(self, spec: ModelSpec) -> bool:
+        """Whether ``/images/variations`` exists for this model here (else use ``variation_as_edit``)."""
+        if self.provider.has_variations is not None:
+            return self.provider.has_variations
+        return spec.supports("variations")
 
     def per_request_limit(self, spec: ModelSpec) -> int:
         """How many images one request may ask for with this model and provider."""
@@ -199,12 +224,8 @@ class ImagesClient:
             raise APIResponseError("The provider answered without any image.")
         entries = [e if isinstance(e, dict) else {} for e in data]
         images = await self._decode_entries(entries)
-        created = payload.get("created")
-        return ImagesResult(
-            images=tuple(images), created=created if isinstance(created, int) else None, model=model,
-            usage=usage_from(payload.get("usage")),
-            **{k: payload.get(k) if isinstance(payload.get(k), str) else None for k in _ECHOES},
-        )
+        return _result(images, payload, created=payload.get("created"), model=model,
+                       usage=usage_from(payload.get("usage")))
 
     async def _from_events(self, completed: list[dict[str, Any]], model: str) -> ImagesResult:
         images = await self._decode_entries(completed)
@@ -214,11 +235,7 @@ class ImagesClient:
             if u is not None:
                 usage = u if usage is None else usage + u
         last = completed[-1]
-        created = last.get("created_at")
-        return ImagesResult(
-            images=tuple(images), created=created if isinstance(created, int) else None, model=model, usage=usage,
-            **{k: last.get(k) if isinstance(last.get(k), str) else None for k in _ECHOES},
-        )
+        return _result(images, last, created=last.get("created_at"), model=model, usage=usage)
 
     async def _decode_entries(self, entries: list[dict[str, Any]]) -> list[ResultImage]:
         """b64 entries decoded in one worker thread; url entries downloaded in parallel."""

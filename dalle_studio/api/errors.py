@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from dalle_studio.api.models import KNOWN_MODELS
 from dalle_studio.core.logs import redact
 
 REFUSAL_CODES = frozenset({"moderation_blocked", "content_policy_violation", "image_content_policy_violation"})
@@ -217,8 +218,10 @@ def _human_message(cls: type[APIStatusError], status: int, code: str | None, par
         return f"This key is not allowed to do this (model or organisation not enabled).{said}"
     if cls is ModelNotFoundError:
         name = f"The model {model!r}" if model else "This model"
+        known = KNOWN_MODELS.get(model or "")
+        suggestion = known.replacement if known is not None and known.replacement else CURRENT_MODEL_SUGGESTION
         return f"{name} is not available from this provider (unknown or shut down). Try a current model such as " \
-               f"{CURRENT_MODEL_SUGGESTION}.{said}"
+               f"{suggestion}.{said}"
     if cls is NotFoundError:
         return f"The provider has no such endpoint or resource (HTTP 404). Check the provider's base URL.{said}"
     if cls is BadRequestError:
@@ -263,7 +266,8 @@ def error_from_response(status: int, body: bytes | str | Mapping[str, Any] | Non
     code = err.get("code") if isinstance(err.get("code"), str) else None
     param = err.get("param") if isinstance(err.get("param"), str) else None
     err_type = err.get("type") if isinstance(err.get("type"), str) else None
-    server_message = err.get("message") if isinstance(err.get("message"), str) else ""
+    raw_message = err.get("message")
+    server_message: str = raw_message if isinstance(raw_message, str) else ""
     if not err and isinstance(parsed, str):
         server_message = _summarise_text(parsed)
     cls = _pick_class(status, code, err_type)

@@ -174,8 +174,8 @@ def fit_picture(img: Image.Image, size: tuple[int, int], fit: Fit = "crop") -> t
                         reducing_gap=REDUCING_GAP)
     if fit == "crop":
         return region, placement
-    red, green, blue = region.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
-    fill = (red, green, blue, 255)
+    average = region.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    fill = (*average, 255) if isinstance(average, tuple) else (0, 0, 0, 255)
     canvas = Image.new("RGBA", size, fill)
     canvas.paste(region, tb[:2])
     return canvas, placement

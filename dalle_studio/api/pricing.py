@@ -74,7 +74,7 @@ def estimate_cost(model: str, *, n: int = 1, size: str | None = None, quality: s
         return None
     if price.per_image:
         key = (quality if quality not in (None, "auto") else "standard", size or default_size)
-        each = price.per_image.get(key)  # type: ignore[arg-type]
+        each = price.per_image.get(key)
         return None if each is None else each * n
     tokens = output_tokens(quality, size)
     return None if tokens is None else tokens * n * price.image_out_per_m / MILLION

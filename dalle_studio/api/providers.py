@@ -52,7 +52,8 @@ class Provider:
     def url(self, endpoint: str, model: str | None = None) -> str:
         """The full URL (without query) of ``endpoint`` (e.g. ``"images/edits"`` or ``"models"``)."""
         base = self.base_url.rstrip("/")
-        if self.kind == AZURE and endpoint in _AZURE_DEPLOYMENT_ENDPOINTS and "/deployments" not in base and model:
+        if (self.kind == AZURE and endpoint in _AZURE_DEPLOYMENT_ENDPOINTS and model and "/deployments" not in base
+                and not base.endswith("/openai/v1")):  # the newer v1 route takes the deployment as ``model``
             base = f"{base}/deployments/{model}"
         return f"{base}/{endpoint.lstrip('/')}"
 
@@ -91,10 +92,12 @@ def openai(name: str = "OpenAI", *, organization: str | None = None, project: st
     return Provider(OPENAI, name, base_url, organization=organization, project=project, env_key="OPENAI_API_KEY")
 
 
-def azure(name: str, *, endpoint: str, api_version: str, deployment: str | None = None) -> Provider:
-    """Azure OpenAI: ``{endpoint}/openai[/deployments/{deployment}]``; the model name is the deployment otherwise."""
-    base = endpoint.rstrip("/") + "/openai"
-    if deployment:
+def azure(name: str, *, endpoint: str, api_version: str, deployment: str | None = None,
+          v1: bool = False) -> Provider:
+    """Azure OpenAI: ``{endpoint}/openai[/deployments/{deployment}]``; the model name is the deployment otherwise.
+    With ``v1``, the newer ``{endpoint}/openai/v1`` route (``api_version`` usually ``"preview"``)."""
+    base = endpoint.rstrip("/") + ("/openai/v1" if v1 else "/openai")
+    if deployment and not v1:
         base += f"/deployments/{deployment}"
     return Provider(AZURE, name, base, azure_api_version=api_version, azure_deployment=deployment,
                     env_key="AZURE_OPENAI_API_KEY")

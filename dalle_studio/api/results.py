@@ -89,7 +89,8 @@ def usage_from(raw: Any) -> Usage | None:
     """A :class:`Usage` from a response's ``usage`` object, or ``None`` when there is none."""
     if not isinstance(raw, Mapping):
         return None
-    details = raw.get("input_tokens_details") if isinstance(raw.get("input_tokens_details"), Mapping) else {}
+    raw_details = raw.get("input_tokens_details")
+    details: Mapping[str, Any] = raw_details if isinstance(raw_details, Mapping) else {}
     return Usage(input_tokens=_int(raw.get("input_tokens")), output_tokens=_int(raw.get("output_tokens")),
                  total_tokens=_int(raw.get("total_tokens")), input_text_tokens=_int(details.get("text_tokens")),
                  input_image_tokens=_int(details.get("image_tokens")))

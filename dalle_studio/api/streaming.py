@@ -3,7 +3,8 @@
 Public API:
 
 - :func:`read_image_stream` — consume an open ``text/event-stream`` response: each partial image is decoded off
-  the event loop and handed to ``on_partial`` as it arrives; returns the ``*.completed`` events' payloads.
+  the event loop and handed to ``on_partial`` (a function or a coroutine function) as it arrives; returns the
+  ``*.completed`` events' payloads.
   An ``error`` event (or any payload with a truthy ``error`` key, as the SDK checks) raises the matching error;
   a stream that ends before any completed image raises :class:`APIResponseError`.
 """
@@ -11,6 +12,7 @@ Public API:
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any
@@ -48,7 +50,9 @@ async def read_image_stream(response: httpx.Response, *, on_partial: PartialCall
                 if on_partial is not None:
                     data = await asyncio.to_thread(decode_b64_image, payload.get("b64_json"))
                     index = payload.get("partial_image_index")
-                    on_partial(PartialImage(index if isinstance(index, int) else 0, data, image_format(data)))
+                    shown = on_partial(PartialImage(index if isinstance(index, int) else 0, data, image_format(data)))
+                    if inspect.isawaitable(shown):
+                        await shown
             elif kind.endswith(".completed"):
                 completed.append(payload)
     except SSEError as exc:

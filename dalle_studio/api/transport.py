@@ -43,7 +43,8 @@ class RetryPolicy:
 
 
 def is_event_stream(response: httpx.Response) -> bool:
-    return response.headers.get("content-type", "").partition(";")[0].strip() == "text/event-stream"
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.partition(";")[0].strip() == "text/event-stream"
 
 
 def _transport_error(exc: Exception, where: str) -> ImagesAPIError:

@@ -208,12 +208,13 @@ def parse_fields(cls: type, data: Mapping[str, Any], *, default_model: str, from
     """The keyword arguments of request class ``cls`` from ``data`` (JSON values, or multipart text when
     ``from_text``). Unknown fields → ``unknown_parameter``; wrong types → ``invalid_type``; a missing prompt →
     ``missing_required_parameter``. Files are not handled here."""
-    file_fields = getattr(cls, "_file_fields", frozenset())
+    file_fields: frozenset[str] = getattr(cls, "_file_fields", frozenset())
+    endpoint: str = getattr(cls, "endpoint", "")
     names = {f.name for f in fields(cls)} - set(file_fields)
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in names:
-            raise _fail(f"{key}: unknown parameter for /images/{cls.endpoint}.", key, "unknown_parameter")
+            raise _fail(f"{key}: unknown parameter for /images/{endpoint}.", key, "unknown_parameter")
         out[key] = _convert(key, value, from_text)
     if out.get("model") is None:
         out["model"] = default_model

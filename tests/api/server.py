@@ -61,7 +61,9 @@ class State:
         self.actions: deque[Action] = deque()
         self.requests: list[Recorded] = []
         self.delay = 0.0  # seconds every default answer waits
-        self.events: list[tuple[str, float]] = []  # (what, time) notes from handlers, e.g. disconnects
+        self.events: list[tuple[str, float]] = []  # (what, time.monotonic()) notes from handlers
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests answered at the same time
 
     def reset(self) -> None:
         with self.lock:
@@ -69,6 +71,7 @@ class State:
             self.requests.clear()
             self.events.clear()
             self.delay = 0.0
+            self.in_flight = self.max_in_flight = 0
 
     def then(self, *actions: Action) -> None:
         with self.lock:
@@ -154,7 +157,12 @@ def default_answer(h: Handler, rec: Recorded) -> None:
         return
     delay = h.state.delay
     if delay:
+        with h.state.lock:
+            h.state.in_flight += 1
+            h.state.max_in_flight = max(h.state.max_in_flight, h.state.in_flight)
         time.sleep(delay)
+        with h.state.lock:
+            h.state.in_flight -= 1
     params: dict[str, Any] = rec.json if rec.json is not None else rec.form()
     n = int(params.get("n", 1))
     model = str(params.get("model", ""))
@@ -238,6 +246,7 @@ def sse_events(events: list[tuple[str, Any]], *, pause: float = 0.0) -> Action:
             chunk = f"event: {event}\ndata: {json.dumps(data) if not isinstance(data, str) else data}\n\n"
             h.wfile.write(chunk.encode())
             h.wfile.flush()
+            h.state.events.append((f"sent {event}", time.monotonic()))
             if pause:
                 time.sleep(pause)
         h.close_connection = True
@@ -257,6 +266,7 @@ def sse_answer(n_partials: int = 2, kind: str = "image_generation", pause: float
 
 
 class QuietServer(ThreadingHTTPServer):
+    request_queue_size = 64  # the default backlog of 5 drops simultaneous connects (1 s SYN retry)
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # clients that time out or cancel leave broken pipes behind: expected here
 

@@ -84,7 +84,7 @@ def test_size_is_chosen_from_the_pictures_shape():
 
 
 def test_noisy_picture_is_made_to_fit_the_byte_limit():
-    noise = Image.fromarray(np.random.default_rng(1).integers(0, 256, (512, 512, 4), dtype=np.uint8), "RGBA")
+    noise = Image.fromarray(np.random.default_rng(1).integers(0, 256, (256, 256, 4), dtype=np.uint8), "RGBA")
     raw_png = encoded(noise)
     limit = len(raw_png) * 3 // 4
     data = encode_png_under(noise, limit)

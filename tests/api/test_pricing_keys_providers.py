@@ -118,6 +118,9 @@ def test_provider_profiles_round_trip_and_urls():
     az = azure("Az", endpoint="https://r.openai.azure.com/", api_version="2025")
     assert az.url("images/edits", "gpt-image-1") == "https://r.openai.azure.com/openai/deployments/gpt-image-1/images/edits"
     assert az.url("models") == "https://r.openai.azure.com/openai/models"
+    v1 = azure("Az v1", endpoint="https://r.openai.azure.com", api_version="preview", v1=True)
+    assert v1.url("images/generations", "my-deployment") == "https://r.openai.azure.com/openai/v1/images/generations"
+    assert v1.params() == {"api-version": "preview"} and "api-key" in v1.auth_headers("k")
     with pytest.raises(ValueError, match="api-version"):
         Provider("azure", "Az", "https://x")
     with pytest.raises(ValueError, match="http"):
