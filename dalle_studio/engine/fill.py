@@ -41,6 +41,10 @@ DIFFUSION_BUDGET_PX = 4_200_000
 # Shift-map and FSR are far slower (10 s and 6 s at 1024x1024): keep them small.
 SLOW_BUDGET_PX = 120_000
 
+# Telea/NS neighbourhood radius: 3 scores as 5 on thin holes (23.2 dB, SSIM 0.970) in half the time; 5 gains
+# 0.1 dB on large ones, which PatchMatch fills anyway.
+_DIFFUSION_RADIUS = 3
+
 # The PatchMatch library seeds one process-wide generator: a seed and the fill that uses it must not interleave.
 _PATCHMATCH_LOCK = threading.Lock()
 
@@ -152,11 +156,11 @@ def _fill_neighbourhood(
 
 
 def _telea(image: np.ndarray, hole: np.ndarray, seed: int) -> np.ndarray:
-    return cv2.inpaint(image, hole.astype(np.uint8) * 255, 5, cv2.INPAINT_TELEA)
+    return cv2.inpaint(image, hole.astype(np.uint8) * 255, _DIFFUSION_RADIUS, cv2.INPAINT_TELEA)
 
 
 def _navier_stokes(image: np.ndarray, hole: np.ndarray, seed: int) -> np.ndarray:
-    return cv2.inpaint(image, hole.astype(np.uint8) * 255, 5, cv2.INPAINT_NS)
+    return cv2.inpaint(image, hole.astype(np.uint8) * 255, _DIFFUSION_RADIUS, cv2.INPAINT_NS)
 
 
 def _xphoto(image: np.ndarray, hole: np.ndarray, algorithm: int, *, lab: bool) -> np.ndarray:
