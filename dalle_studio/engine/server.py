@@ -152,9 +152,10 @@ class _EngineState:
     async def _images_response(self, request: Request, outcome: work.Outcome, spec: ModelSpec,
                                response_format: str | None, quality: str | None, headers: dict[str, str]) -> Response:
         base_url = str(request.base_url).rstrip("/")
-        body = await self.run(responses.images_response, outcome, spec, response_format=response_format,
+        # Built and serialised in a worker: ten 1024 px results are ~20 MB of base64 text.
+        body = await self.run(responses.images_response_bytes, outcome, spec, response_format=response_format,
                               quality=quality, store=self.store, base_url=base_url)
-        return JSONResponse(body, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
 
     async def _stream_edit(self, req: EditRequest, spec: ModelSpec, seed: int) -> AsyncIterator[bytes]:
         """Partial images as the fill progresses, then one ``completed`` event per result; an ``error`` event if
