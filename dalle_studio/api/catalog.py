@@ -57,7 +57,7 @@ def merge_models(entries: Iterable[Mapping[str, Any]] | None, *, today: date, al
                  table: Mapping[str, ModelSpec] = KNOWN_MODELS) -> list[ModelChoice]:
     """The choices: when the provider answered, its image models (all of them with ``all_models``, e.g. for a
     compatible server whose names are its own), each with the table's rules or the GPT Image rules; otherwise the
-    table's models that are not shut down. Current models first, then by name."""
+    table's models that are not shut down. Current models first, in the provider's (or the table's) order."""
     choices: dict[str, ModelChoice] = {}
     if entries is not None:
         for entry in entries:
@@ -72,4 +72,6 @@ def merge_models(entries: Iterable[Mapping[str, Any]] | None, *, today: date, al
         for model_id, spec in table.items():
             if not spec.is_shut_down(today):
                 choices[model_id] = ModelChoice(model_id, spec, False, spec.shutdown, False)
-    return sorted(choices.values(), key=lambda c: (c.shut_down, c.shutdown is not None, c.id))
+    # current models first, then those with a shutdown date, then those already shut down; otherwise the provider's
+    # own order (a server lists its preferred model first), or the table's
+    return sorted(choices.values(), key=lambda c: (c.shut_down, c.shutdown is not None))

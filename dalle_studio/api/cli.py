@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import io
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ from dalle_studio.api.keys import KeyStore
 from dalle_studio.api.models import spec_for
 from dalle_studio.api.prepare import PreparationError, prepare_edit, prepare_variation
 from dalle_studio.api.pricing import actual_cost, estimate_cost
-from dalle_studio.api.providers import Provider, azure, compatible, openai
+from dalle_studio.api.providers import COMPATIBLE, OPENAI_BASE_URL, Provider, azure, openai
 from dalle_studio.api.requests import EditRequest, GenerateRequest, VariationRequest
 from dalle_studio.api.results import ImagesResult
 from dalle_studio.api.transport import RetryPolicy
@@ -53,12 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--out", type=Path, default=Path("."), help="folder for the results (default: here)")
     common.add_argument("--response-format", choices=("url", "b64_json"), default=None, help="DALL·E models only")
     where = common.add_argument_group("provider")
-    where.add_argument("--base-url", default=None, help="an OpenAI-compatible server, e.g. http://localhost:8000/v1")
+    where.add_argument("--base-url", default=os.environ.get("OPENAI_BASE_URL"),
+                       help="an OpenAI-compatible server, e.g. http://localhost:8000/v1 (default: $OPENAI_BASE_URL)")
     where.add_argument("--azure-endpoint", default=None, help="https://<resource>.openai.azure.com")
     where.add_argument("--azure-api-version", default=None)
     where.add_argument("--azure-deployment", default=None)
-    where.add_argument("--organization", default=None)
-    where.add_argument("--project", default=None)
+    where.add_argument("--organization", default=os.environ.get("OPENAI_ORG_ID"), help="default: $OPENAI_ORG_ID")
+    where.add_argument("--project", default=os.environ.get("OPENAI_PROJECT_ID"), help="default: $OPENAI_PROJECT_ID")
     where.add_argument("--key-env", default=None, help="environment variable holding the key (default "
                        "OPENAI_API_KEY, or AZURE_OPENAI_API_KEY for Azure)")
     where.add_argument("--max-retries", type=int, default=2)
@@ -92,8 +94,9 @@ def _provider(args: argparse.Namespace) -> Provider:
     if args.azure_endpoint:
         p = azure("Azure OpenAI", endpoint=args.azure_endpoint, api_version=args.azure_api_version or "preview",
                   deployment=args.azure_deployment)
-    elif args.base_url:
-        p = compatible("Compatible server", args.base_url, env_key="OPENAI_API_KEY")
+    elif args.base_url and args.base_url.rstrip("/") != OPENAI_BASE_URL:
+        p = Provider(COMPATIBLE, "Compatible server", args.base_url, organization=args.organization,
+                     project=args.project, env_key="OPENAI_API_KEY")
     else:
         p = openai(organization=args.organization, project=args.project)
     if args.key_env:

@@ -213,11 +213,10 @@ KNOWN_MODELS: Mapping[str, ModelSpec] = _with_aliases(
 
 
 def gpt_image_rules(model_id: str) -> ModelSpec:
-    """The rules for a model the table does not know: GPT Image, any ``WxH`` size, unknown qualities passed on."""
+    """The rules for a model the table does not know: GPT Image as of its newest known form (gpt-image-2's ``WxH``
+    rule, so what we prepare is what such servers accept), with unknown qualities passed on."""
     return replace(
-        _GPT_IMAGE_1, id=model_id, known=False, quality_passthrough=True,
-        size_rule=SizeRule(multiple=1, max_ratio=None, max_long_edge=None, max_short_edge=None, max_pixels=None,
-                           experimental_above_pixels=None),
+        _GPT_IMAGE_1, id=model_id, known=False, quality_passthrough=True, size_rule=SizeRule(),
         notes="not in the table of known models: GPT Image rules assumed",
     )
 

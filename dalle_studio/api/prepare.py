@@ -276,7 +276,8 @@ def prepare_edit(source: bytes | Image.Image, mask: bytes | Image.Image | None, 
                 return PreparedEdit(
                     image=ImageFile(image_png, "image.png", "image/png"),
                     mask=ImageFile(mask_png, "mask.png", "image/png") if mask_png is not None else None,
-                    size=size_text if size != "auto" else "auto", placement=placement, extra=extras,
+                    size="auto" if size == "auto" and spec.allows_size("auto") else size_text,
+                    placement=placement, extra=extras,
                 )
             size_now = _smaller_size(spec, size_now)
     raise PreparationError(f"the picture cannot be made smaller than {spec.max_input_bytes:,} bytes for {spec.id}")

@@ -205,3 +205,19 @@ def test_fan_out_keeps_what_succeeded(server, make_client):
                                                              response_format="b64_json"))
     assert len(result.images) == 2 and len(result.errors) == 1
     assert isinstance(result.errors[0], e.ContentRefusedError)
+
+
+def test_multipart_edit_is_sent_whole_again_on_retry(server, make_client):
+    import io
+
+    from PIL import Image
+
+    from dalle_studio.api.requests import EditRequest, ImageFile
+
+    buf = io.BytesIO()
+    Image.new("RGBA", (16, 16), "white").save(buf, "PNG")
+    server.then(api_error(503, None, "busy"))
+    result = call(make_client(), "edit", EditRequest(model="gpt-image-1", prompt="x", images=(ImageFile(
+        buf.getvalue()),), mask=ImageFile(buf.getvalue(), "mask.png")))
+    first, second = server.api_requests()
+    assert result.attempts == 2 and first.body and first.files == second.files and first.fields == second.fields

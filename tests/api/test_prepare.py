@@ -106,6 +106,12 @@ def test_several_input_images_for_gpt_image_edits():
     EditRequest(model="gpt-image-1", prompt="x", images=prepared.images).validate()
 
 
+def test_auto_size_is_sent_only_where_the_model_allows_it():
+    assert prepare_edit(encoded(half_red_half_blue(80, 40)), None, spec_for("gpt-image-1"), size="auto").size == "auto"
+    assert prepare_edit(encoded(half_red_half_blue(80, 40)), None, spec_for("dall-e-2"),
+                        size="auto").size == "1024x1024"
+
+
 def test_mask_of_another_size_is_refused():
     with pytest.raises(PreparationError, match="the mask is 10x10 but the picture is 800x400"):
         prepare_edit(encoded(half_red_half_blue(800, 400)), encoded(Image.new("L", (10, 10))), spec_for("gpt-image-1"))

@@ -71,7 +71,7 @@ def test_gpt_image_2_accepts_any_size_within_its_rule(size):
 
 
 def test_unknown_model_gets_gpt_image_rules_and_passes_unknown_quality_through():
-    spec = GenerateRequest(model="gpt-image-9", prompt="cat", quality="ultra", size="1600x900").validate()
+    spec = GenerateRequest(model="gpt-image-9", prompt="cat", quality="ultra", size="1536x864").validate()
     assert not spec.known and spec.family == "gpt-image"
     assert refused(GenerateRequest(model="gpt-image-9", prompt="cat", response_format="url")).code == \
         "unknown_parameter"
