@@ -63,21 +63,23 @@ def run(report: Callable[..., None]) -> None:
     try:
         with httpx.Client(base_url=base_url, headers=headers, timeout=120) as client:
 
-            def edit(hole: np.ndarray) -> None:
-                files = [("image", ("p.png", picture, "image/png")), ("mask", ("m.png", _mask_png(hole), "image/png"))]
+            masks = {"large": _mask_png(large), "thin": _mask_png(thin)}
+
+            def edit(which: str) -> None:
+                files = [("image", ("p.png", picture, "image/png")), ("mask", ("m.png", masks[which], "image/png"))]
                 response = client.post("/images/edits", files=files, data={"prompt": "x", "model": ENGINE_MODEL_ID})
                 response.raise_for_status()
 
-            edit(thin)  # warm up: imports, thread pool, PatchMatch's library
-            report("engine_fill_large_s", median_seconds(lambda: edit(large), repeat=3), "s")
+            edit("thin")  # warm up: imports, thread pool, PatchMatch's library
+            report("engine_fill_large_s", median_seconds(lambda: edit("large"), repeat=3), "s")
             hole_u8 = large.astype(np.uint8) * 255
             report("engine_fill_large_telea_s",
                    median_seconds(lambda: cv2.inpaint(photo, hole_u8, 5, cv2.INPAINT_TELEA), repeat=3), "s")
-            report("engine_fill_thin_s", median_seconds(lambda: edit(thin), repeat=5), "s")
+            report("engine_fill_thin_s", median_seconds(lambda: edit("thin"), repeat=5), "s")
 
             idle = [_timed(lambda: client.get("/models")) for _ in range(20)]
             report("engine_models_idle_ms", statistics.median(idle) * 1000, "ms")
-            busy = _while_busy(base_url, headers, lambda: edit(large), lambda: client.get("/models"))
+            busy = _while_busy(base_url, headers, lambda: edit("large"), lambda: client.get("/models"))
             report("engine_models_busy_ms", statistics.median(busy) * 1000, "ms")
             report("engine_models_busy_max_ms", max(busy) * 1000, "ms")
     finally:

@@ -4,9 +4,17 @@ Every function here takes an RGB ``uint8`` array of shape ``(H, W, 3)`` and a bo
 (True = fill), and returns a new RGB array of the same shape whose pixels outside the hole are exactly the input's:
 methods that touch pixels around the hole (shift-map, FSR) are pasted back through the hole.
 
-Which method fills which hole was chosen by ``benchmarks/engine_fill_quality.py`` (PSNR/SSIM against hidden truth
-on the sample photos, and time): Telea for thin holes, PatchMatch on the hole's neighbourhood at reduced resolution
-for everything else. None of them invents objects: large holes get texture copied from the rest of the picture.
+Which method fills which hole was chosen by ``benchmarks/engine_fill_quality.py`` (PSNR over the hole and SSIM over
+its box against the hidden truth on the sample photos, and time; November 2026, 2 cores):
+
+- thin scribbles: Telea 23.2 dB / 0.970 in 0.03 s; NS the same; PatchMatch 23.0 dB in 0.9 s; FSR 22.8 dB in 2.4 s;
+  shift-map 17.6 dB. Telea: as good as any, 30x faster.
+- large blobs (6 % of the picture): PatchMatch 16.9 dB / 0.66 in 0.5 s; Telea 16.2 dB / 0.68; NS 16.3 / 0.69;
+  FSR 15.9 dB / 0.72 in 1.1 s (at reduced size); shift-map 13.6 dB / 0.59 in 1.3 s. PatchMatch has the best PSNR,
+  copies real texture where diffusion smears, is fast enough, and its seed makes n results differ; FSR's better SSIM
+  comes with a lower PSNR and twice the time.
+
+None of them invents objects: large holes get texture copied from the rest of the picture.
 """
 
 from __future__ import annotations
@@ -32,6 +40,10 @@ PATCHMATCH_BUDGET_PX = 260_000
 DIFFUSION_BUDGET_PX = 4_200_000
 # Shift-map and FSR are far slower (10 s and 6 s at 1024x1024): keep them small.
 SLOW_BUDGET_PX = 120_000
+
+# Telea/NS neighbourhood radius: 3 scores as 5 on thin holes (23.2 dB, SSIM 0.970) in half the time; 5 gains
+# 0.1 dB on large ones, which PatchMatch fills anyway.
+_DIFFUSION_RADIUS = 3
 
 # The PatchMatch library seeds one process-wide generator: a seed and the fill that uses it must not interleave.
 _PATCHMATCH_LOCK = threading.Lock()
@@ -75,11 +87,13 @@ def choose_method(shape: HoleShape) -> FillMethod:
     return "patchmatch"
 
 
-def fill(image: np.ndarray, hole: np.ndarray, method: FillMethod | None = None, *, seed: int = 0) -> np.ndarray:
+def fill(image: np.ndarray, hole: np.ndarray, method: FillMethod | None = None, *, seed: int = 0,
+         budget_px: int | None = None) -> np.ndarray:
     """Fill ``hole`` in ``image`` from the rest of the picture; ``method=None`` picks one for the hole's shape.
 
-    ``seed`` makes randomised methods (PatchMatch) reproducible; other methods ignore it. Pixels outside the hole are
-    returned unchanged.
+    ``seed`` makes randomised methods (PatchMatch) reproducible; other methods ignore it. The method works on the
+    hole's neighbourhood scaled down to ``budget_px`` pixels (default: the method's own time budget). Pixels outside
+    the hole are returned unchanged.
     """
     _check(image, hole)
     if not hole.any():
@@ -88,7 +102,8 @@ def fill(image: np.ndarray, hole: np.ndarray, method: FillMethod | None = None, 
         # Nothing to copy from: a flat mid-grey is the honest answer.
         return np.full_like(image, 128)
     chosen = method or choose_method(measure_hole(hole))
-    budget, run = _RUNNERS[chosen]
+    default_budget, run = _RUNNERS[chosen]
+    budget = budget_px or default_budget
     filled = _fill_neighbourhood(image, hole, lambda img, h: run(img, h, seed), budget)
     return paste_through(image, filled, hole)
 
@@ -141,11 +156,11 @@ def _fill_neighbourhood(
 
 
 def _telea(image: np.ndarray, hole: np.ndarray, seed: int) -> np.ndarray:
-    return cv2.inpaint(image, hole.astype(np.uint8) * 255, 5, cv2.INPAINT_TELEA)
+    return cv2.inpaint(image, hole.astype(np.uint8) * 255, _DIFFUSION_RADIUS, cv2.INPAINT_TELEA)
 
 
 def _navier_stokes(image: np.ndarray, hole: np.ndarray, seed: int) -> np.ndarray:
-    return cv2.inpaint(image, hole.astype(np.uint8) * 255, 5, cv2.INPAINT_NS)
+    return cv2.inpaint(image, hole.astype(np.uint8) * 255, _DIFFUSION_RADIUS, cv2.INPAINT_NS)
 
 
 def _xphoto(image: np.ndarray, hole: np.ndarray, algorithm: int, *, lab: bool) -> np.ndarray:

@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from dalle_studio.api.requests import ImageFile
 from dalle_studio.engine.errors import engine_error
+from dalle_studio.engine.pictures import MAX_PIXELS, refuse_bombs
 
 IMAGE_FIELDS = ("image", "image[]")
 MAX_FILES = 17  # 16 pictures and a mask
@@ -36,8 +37,9 @@ class ImagesForm:
     image_list: bool = False
 
 
-async def read_form(request: Request) -> ImagesForm:
-    """The multipart body of ``request``; a 400 when it is not multipart or cannot be parsed."""
+async def read_form(request: Request, *, max_pixels: int = MAX_PIXELS) -> ImagesForm:
+    """The multipart body of ``request``; a 400 when it is not multipart or cannot be parsed, or when a picture's
+    header claims more than ``max_pixels`` (checked before anything else reads it)."""
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
         raise engine_error(400, "This endpoint takes multipart/form-data (the image as a file field named 'image' "
@@ -57,6 +59,7 @@ async def read_form(request: Request) -> ImagesForm:
                     raise engine_error(400, f"{key}: must be a file upload, not text.", param=key,
                                        code="invalid_type")
                 picture = ImageFile(await value.read(), value.filename or f"{key}.png", value.content_type)
+                refuse_bombs(picture.data, key, max_pixels=max_pixels)
                 if key == "mask":
                     if result.mask is not None:
                         raise engine_error(400, "mask: send at most one mask.", param="mask")

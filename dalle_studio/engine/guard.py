@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,7 +47,7 @@ class Guard:
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             await _reply(send, 413, _error_bytes(self._too_large_message(), "request_too_large"))
             return
-        await self.app(scope, self._counting(receive), send)
+        await self.app(scope, self._counting(receive), _with_request_id(send))
 
     def _too_large_message(self) -> str:
         return f"The request body is larger than the engine's limit of {self.max_body_bytes // (1024 * 1024)} MB."
@@ -64,6 +65,18 @@ class Guard:
             return message
 
         return counted
+
+
+def _with_request_id(send: Send) -> Send:
+    """Adds ``x-request-id`` to the response, as the real API does (the SDK shows it as ``request_id``)."""
+    request_id = f"req_{secrets.token_hex(16)}".encode()
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", request_id)]}
+        await send(message)
+
+    return sending
 
 
 async def _reply(send: Send, status: int, body: bytes) -> None:

@@ -47,6 +47,14 @@ def images_response(outcome: Outcome, spec: ModelSpec, *, response_format: str |
     }
 
 
+def images_response_bytes(outcome: Outcome, spec: ModelSpec, *, response_format: str | None, quality: str | None,
+                          store: ResultStore, base_url: str) -> bytes:
+    """:func:`images_response` serialised as JSON."""
+    body = images_response(outcome, spec, response_format=response_format, quality=quality, store=store,
+                           base_url=base_url)
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
 def sse(event: str, payload: dict[str, Any]) -> bytes:
     """One server-sent event: ``event: <type>`` and ``data: <json>``, then a blank line."""
     return f"event: {event}\ndata: {json.dumps(payload, separators=(',', ':'))}\n\n".encode()

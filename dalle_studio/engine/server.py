@@ -113,7 +113,7 @@ class _EngineState:
             "blank picture and fill it.", param="prompt", code="unsupported_model_capability")
 
     async def edits(self, request: Request) -> Response:
-        form = await read_form(request)
+        form = await read_form(request, max_pixels=self.config.max_pixels)
         req = EditRequest.from_form(form.fields, form.images, form.mask, image_list=form.image_list,
                                     default_model=catalog.ENGINE_MODEL_ID)
         spec = req.validate(self.spec(req.model))
@@ -127,7 +127,7 @@ class _EngineState:
         return await self._images_response(request, outcome, spec, req.response_format, req.quality, headers)
 
     async def variations(self, request: Request) -> Response:
-        form = await read_form(request)
+        form = await read_form(request, max_pixels=self.config.max_pixels)
         if len(form.images) != 1:
             raise engine_error(400, "image: send exactly one picture to vary.", param="image",
                                code="missing_required_parameter" if not form.images else "invalid_value")
@@ -152,9 +152,10 @@ class _EngineState:
     async def _images_response(self, request: Request, outcome: work.Outcome, spec: ModelSpec,
                                response_format: str | None, quality: str | None, headers: dict[str, str]) -> Response:
         base_url = str(request.base_url).rstrip("/")
-        body = await self.run(responses.images_response, outcome, spec, response_format=response_format,
+        # Built and serialised in a worker: ten 1024 px results are ~20 MB of base64 text.
+        body = await self.run(responses.images_response_bytes, outcome, spec, response_format=response_format,
                               quality=quality, store=self.store, base_url=base_url)
-        return JSONResponse(body, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
 
     async def _stream_edit(self, req: EditRequest, spec: ModelSpec, seed: int) -> AsyncIterator[bytes]:
         """Partial images as the fill progresses, then one ``completed`` event per result; an ``error`` event if

@@ -104,8 +104,9 @@ class EngineSupervisor:
 
     def _spawn(self) -> str:
         # The engine stops when its stdin closes: if the app dies without stop(), the engine does not linger.
+        # "--token=VALUE" in one word: a random token may start with "-", which argparse would take for an option.
         command = [self._python, "-m", "dalle_studio.engine", "--host", self._host, "--port", "0",
-                   "--token", self.token, "--exit-with-stdin", *self._extra_args]
+                   f"--token={self.token}", "--exit-with-stdin", *self._extra_args]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
                                    bufsize=1)

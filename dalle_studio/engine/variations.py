@@ -28,8 +28,8 @@ def _reframe(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     angle = float(rng.uniform(-3.0, 3.0))
     spare_x, spare_y = width * (zoom - 1) / 2, height * (zoom - 1) / 2
     shift = (float(rng.uniform(-spare_x, spare_x)) * 0.8, float(rng.uniform(-spare_y, spare_y)) * 0.8)
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, zoom)
-    matrix[:, 2] += shift
+    matrix = np.asarray(cv2.getRotationMatrix2D((width / 2, height / 2), angle, zoom), np.float64)
+    matrix[:, 2] += np.array(shift)
     moved = cv2.warpAffine(rgb, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
     if rng.random() < 0.5:
         moved = np.ascontiguousarray(moved[:, ::-1])

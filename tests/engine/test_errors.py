@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from dalle_studio.engine.catalog import ENGINE_MODEL_ID
-from tests.engine.conftest import RunningEngine, hole_mask, png_bytes, striped
+from tests.engine.conftest import RunningEngine, hole_mask, png_bytes, png_header_claiming, striped
 
 SQUARE = ("sq.png", png_bytes(striped(64, 64)), "image/png")
 WIDE = ("wide.png", png_bytes(striped(96, 64)), "image/png")
@@ -82,6 +82,7 @@ def test_invalid_request_raises_the_sdk_error_with_param_and_code(
     assert set(body) == {"error"}
     assert set(body["error"]) == {"message", "type", "param", "code"}
     assert body["error"]["message"]
+    assert (error.request_id or "").startswith("req_")
 
 
 def test_generation_refusal_tells_the_user_what_to_do_instead(client: openai.OpenAI) -> None:
@@ -129,6 +130,17 @@ def test_decompression_bomb_is_refused_without_decoding(engine: RunningEngine) -
                           data={"prompt": "x", "model": ENGINE_MODEL_ID}, timeout=30)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "image_too_large"
+
+
+@pytest.mark.parametrize("field", ["image", "image[]", "mask"])
+def test_a_header_claiming_900_megapixels_is_refused_not_a_crash(engine: RunningEngine, field: str) -> None:
+    bomb = ("bomb.png", png_header_claiming(30000, 30000), "image/png")
+    files = [("image", SQUARE), (field, bomb)] if field == "mask" else [(field, bomb)]
+    response = httpx.post(f"{engine.base_url}/images/edits", headers=engine.headers(), files=files,
+                          data={"prompt": "x", "model": ENGINE_MODEL_ID}, timeout=30)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "image_too_large"
+    assert response.json()["error"]["param"] == field
 
 
 def test_models_lists_the_engine_model_saying_it_ignores_the_prompt(client: openai.OpenAI) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
-from dalle_studio.engine import fill, variations
+from dalle_studio.engine import fill, pictures, variations
 from dalle_studio.engine.results import ResultStore
 from tests.engine.conftest import striped
 
@@ -55,3 +58,16 @@ def test_result_urls_expire_after_their_lifetime() -> None:
     assert store.get(name) is not None
     now[0] = 3601
     assert store.get(name) is None
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "RGB", "L", "LA", "P", "1", "P+tRNS", "L+tRNS", "I;16"])
+def test_every_png_layout_decodes_like_pillow(mode: str) -> None:
+    rgba = (np.random.default_rng(0).random((20, 16, 4)) * 255).astype(np.uint8)
+    base = mode.split("+")[0]
+    img = Image.fromarray(rgba, "RGBA").convert(base) if base != "I;16" else Image.fromarray(
+        rgba[..., 0].astype(np.uint16) * 257).convert("I;16")
+    extra = {"transparency": img.getpixel((0, 0))} if mode.endswith("tRNS") else {}
+    buf = io.BytesIO()
+    img.save(buf, "PNG", **extra)
+    expected = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGBA"))
+    assert np.array_equal(pictures.decode(buf.getvalue()), expected)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from dalle_studio.engine.catalog import ENGINE_MODEL_ID
-from tests.engine.conftest import RunningEngine, hole_mask, png_bytes, striped
+from tests.engine.conftest import RunningEngine, hole_mask, png_bytes, png_header_claiming, striped
 
 FIELDS = ["prompt", "model", "n", "size", "response_format", "output_format", "output_compression", "background",
           "quality", "input_fidelity", "stream", "partial_images", "user", "moderation", "style", "seed"]
@@ -32,6 +32,7 @@ PICTURES = st.one_of(
     st.binary(max_size=300),
     st.builds(lambda n, junk: GOOD_PNG[:n] + junk, st.integers(0, len(GOOD_PNG)), st.binary(max_size=40)),
     st.just(b"\x89PNG\r\n\x1a\n"),
+    st.builds(png_header_claiming, st.integers(0, 2**31 - 1), st.integers(0, 2**31 - 1)),
 )
 TEXT = st.one_of(
     st.text(max_size=30), st.sampled_from(["", "1", "-1", "0", "11", "3.5", "true", "false", "null", "auto",

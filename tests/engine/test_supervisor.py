@@ -69,3 +69,13 @@ def _alive(pid: int) -> bool:
             return stat.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_token_that_looks_like_an_option_still_starts_the_engine() -> None:
+    supervisor = EngineSupervisor()
+    supervisor.token = "-starts-with-a-dash"
+    try:
+        base_url, token, _ = supervisor.start()
+        assert httpx.get(f"{base_url}/models", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    finally:
+        supervisor.stop()
