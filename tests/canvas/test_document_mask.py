@@ -88,6 +88,7 @@ def test_undo_keeps_only_the_changed_tiles():
     stroke.move_to(QPointF(100, 100))
     stroke.move_to(QPointF(300, 100))
     stroke.commit()
+    doc.wait_for_compaction()
     command = doc.undo_stack.command(0)
     assert command.nbytes < 2 * 8 * TILE * TILE  # a few compressed tiles, not a 1 MB copy
 

@@ -14,7 +14,6 @@ from PySide6.QtGui import QColor
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.brush import BrushTip
 from dalle_studio.document.frame import FrameShape, FrameSizes
-from dalle_studio.document.signals import emit
 
 BRUSH_SIZES = (1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 25, 30, 40, 50, 60, 80, 100, 120, 160, 200, 250, 300, 400, 500,
                600, 800, 1000, 1200, 1600, 2000)
@@ -58,7 +57,7 @@ class CanvasTools(QObject):
             if self._tool.paints and tool.paints:
                 self._previous_paint_tool = self._tool
             self._tool = tool
-            emit(self.changed, "tool")
+            self.changed.emit("tool")
 
     def swap_brush_and_eraser(self) -> None:
         """X: brush <-> eraser (from any other tool, back to the brush)."""
@@ -125,12 +124,12 @@ class CanvasTools(QObject):
 
     def toggle_mask(self) -> None:
         self._mask_visible = not self._mask_visible
-        emit(self.changed, "display")
+        self.changed.emit("display")
 
     def set_showing_original(self, on: bool) -> None:
         if on != self._original:
             self._original = on
-            emit(self.changed, "display")
+            self.changed.emit("display")
 
     # -- frame shapes ----------------------------------------------------------------------------------------
     @property
@@ -141,7 +140,7 @@ class CanvasTools(QObject):
         """The shapes the active model allows (the workflow calls this when the model changes)."""
         self._frame_sizes = sizes
         self._shape_index = self._default_shape()
-        emit(self.changed, "frame_sizes")
+        self.changed.emit("frame_sizes")
 
     def _default_shape(self) -> int:
         """Free when the model allows any size, else its first size."""
@@ -159,10 +158,10 @@ class CanvasTools(QObject):
     def set_frame_shape(self, index: int) -> None:
         if 0 <= index < len(self._frame_sizes.shapes()) and index != self._shape_index:
             self._shape_index = index
-            emit(self.changed, "frame_shape")
+            self.changed.emit("frame_shape")
 
     def _on_setting(self, key: str, _value: object) -> None:
         if key in ("canvas.brush_size", "canvas.brush_hardness"):
-            emit(self.changed, "brush")
+            self.changed.emit("brush")
         elif key.startswith("canvas.mask_"):
-            emit(self.changed, "display")
+            self.changed.emit("display")

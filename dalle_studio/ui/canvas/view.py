@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter,
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QPinchGesture, QWidget
 
 from dalle_studio.document.document import Document
-from dalle_studio.document.signals import emit
 from dalle_studio.ui.canvas.checkerboard import checkerboard_brush
 from dalle_studio.ui.canvas.composite import Composite
 from dalle_studio.ui.canvas.items import BrushOutline, FrameItem, PictureItem, selection_outline
@@ -173,7 +172,7 @@ class CanvasView(QGraphicsView):
         moved = self.viewportTransform().map(fixed) - anchor
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + round(moved.x()))
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(moved.y()))
-        emit(self.zoom_changed, zoom)
+        self.zoom_changed.emit(zoom)
 
     def zoom_in(self, anchor: QPointF | None = None) -> None:
         self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom * 1.001), ZOOM_STEPS[-1]), anchor)
