@@ -9,7 +9,8 @@ values between blend). The frame is the rectangle sent to the model; it may reac
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -52,8 +53,8 @@ class Document(QObject):
         self._metadata: dict[str, str] = {}
         self._prompt = ""
         self._stroke: MaskStroke | None = None
-        self._compactor: ThreadPoolExecutor | None = None  # compresses undo tiles off the UI thread
-        self._compacting: list[Future[None]] = []
+        self._compacting: list[threading.Thread] = []  # compress undo tiles off the UI thread
+        self._patches: weakref.WeakSet[TilePatch] = weakref.WeakSet()  # the undo data alive, for measuring
 
     # -- state --------------------------------------------------------------------------------------------
     @property
@@ -278,16 +279,21 @@ class Document(QObject):
             self.undo_stack.push(PatchCommand(self, text, mask=patch))
             self._compact(patch)
 
+    def undo_bytes(self) -> int:
+        """Bytes of pixel data the history holds (what undo costs in memory)."""
+        return sum(p.nbytes for p in list(self._patches))
+
     def _compact(self, patch: TilePatch) -> None:
-        if self._compactor is None:
-            self._compactor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="undo-compactor")
-        self._compacting = [f for f in self._compacting if not f.done()]
-        self._compacting.append(self._compactor.submit(patch.compact))
+        self._patches.add(patch)
+        self._compacting = [t for t in self._compacting if t.is_alive()]
+        worker = threading.Thread(target=patch.compact, name="undo-compactor", daemon=True)
+        worker.start()
+        self._compacting.append(worker)
 
     def wait_for_compaction(self) -> None:
         """Block until the undo tiles recorded so far are compressed (for tests and measurements)."""
-        for future in self._compacting:
-            future.result()
+        for worker in self._compacting:
+            worker.join()
         self._compacting.clear()
 
     def _mask_region_changed(self, rect: QRect) -> None:

@@ -55,7 +55,7 @@ def tiles_in(rect: QRect, image: QImage) -> list[tuple[int, int]]:
             for tx in range(rect.left() // TILE, rect.right() // TILE + 1)]
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity (kept in weak sets)
 class TilePatch:
     """The before and after content of the changed tiles of one image; applies either state exactly."""
 
