@@ -71,7 +71,7 @@ def test_hold_o_shows_the_original(studio, qtbot):
     canvas = studio.window.canvas
     QTest.keyPress(canvas, Qt.Key.Key_O)
     assert canvas.tools.showing_original
-    assert np.array_equal(pixels.read(canvas.composite.image)[10, 10], pixels.read(studio.document.image)[10, 10])
+    assert np.array_equal(pixels.read(canvas.shown_image())[10, 10], pixels.read(studio.document.image)[10, 10])
     QTest.keyRelease(canvas, Qt.Key.Key_O)
     assert not canvas.tools.showing_original
 

@@ -106,19 +106,19 @@ def test_escape_cancels_a_stroke(view, tools):
 def test_the_mask_shows_tinted_or_erased_and_hides(view, tools):
     view.document.fill_mask(QRect(10, 10, 20, 20))
     picture = pixels.read(view.document.image)
-    shown = pixels.read(view.composite.image)
+    shown = pixels.read(view.shown_image())
     assert tools.display == "tinted"
     assert not np.array_equal(shown[15, 15, :3], picture[15, 15, :3])  # tinted
     assert np.array_equal(shown[100, 100], picture[100, 100])  # untouched elsewhere
     tools.toggle_display()
-    shown = pixels.read(view.composite.image)
+    shown = pixels.read(view.shown_image())
     assert shown[15, 15, 3] == 0  # erased to the checkerboard
     assert np.array_equal(shown[100, 100], picture[100, 100])
     tools.set_showing_original(True)
-    assert np.array_equal(pixels.read(view.composite.image)[15, 15], picture[15, 15])
+    assert np.array_equal(pixels.read(view.shown_image())[15, 15], picture[15, 15])
     tools.set_showing_original(False)
     tools.toggle_mask()
-    assert np.array_equal(pixels.read(view.composite.image)[15, 15], picture[15, 15])
+    assert np.array_equal(pixels.read(view.shown_image())[15, 15], picture[15, 15])
 
 
 def test_zoom_keeps_the_point_under_the_cursor(view):

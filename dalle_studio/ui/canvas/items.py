@@ -3,11 +3,11 @@ outline of a rectangle or lasso being drawn. Scene units are picture pixels."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+from collections.abc import Callable
 
-from dalle_studio.ui.canvas.composite import Composite
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 
 def _cosmetic(color: QColor | str, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
@@ -17,21 +17,22 @@ def _cosmetic(color: QColor | str, width: float = 1.0, style: Qt.PenStyle = Qt.P
 
 
 class PictureItem(QGraphicsItem):
-    """Draws the composite: only the exposed part, pixel-exact when magnified, smooth when reduced."""
+    """Draws the composite, or the plain picture while the mask is hidden: only the exposed part, pixel-exact
+    when magnified, smooth when reduced."""
 
-    def __init__(self, composite: Composite) -> None:
+    def __init__(self, shown: Callable[[], QImage]) -> None:
         super().__init__()
-        self._composite = composite
+        self._shown = shown  # the composite, or the plain picture while the mask is hidden
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(self._composite.image.rect())
+        return QRectF(self._shown().rect())
 
     def resized(self) -> None:
         self.prepareGeometryChange()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        image = self._composite.image
+        image = self._shown()
         if image.isNull():
             return
         exposed = option.exposedRect.toAlignedRect().intersected(image.rect())

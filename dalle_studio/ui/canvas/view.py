@@ -9,7 +9,16 @@ The view keeps no document state: it repaints the regions the document says chan
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QPalette, QTransform, QWheelEvent
+from PySide6.QtGui import (
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QPalette,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QPinchGesture, QWidget
 
 from dalle_studio.document.document import Document
@@ -46,7 +55,7 @@ class CanvasView(QGraphicsView):
         self._scene = QGraphicsScene(self)
         self.setScene(self._scene)
         self.composite = Composite(document, tools)
-        self.picture_item = PictureItem(self.composite)
+        self.picture_item = PictureItem(self.shown_image)
         self.frame_item = FrameItem()
         self.outline = BrushOutline()
         self.outline.hide()
@@ -78,6 +87,10 @@ class CanvasView(QGraphicsView):
     @property
     def zoom(self) -> float:
         return self._zoom
+
+    def shown_image(self) -> QImage:
+        """What the canvas shows of the picture: the composite, or the plain picture while the mask is hidden."""
+        return self.composite.image if self.tools.mask_visible else self.document.image
 
     # -- document and tool events -----------------------------------------------------------------------------
     def _on_image_replaced(self) -> None:
@@ -120,7 +133,8 @@ class CanvasView(QGraphicsView):
 
     def _on_tools_changed(self, what: str) -> None:
         if what == "display":
-            self.composite.rebuild()
+            if self.composite.stale():
+                self.composite.rebuild()
             self.picture_item.update()
         elif what in ("frame_sizes", "frame_shape"):
             self._show_frame(self.document.frame)
