@@ -76,15 +76,13 @@ class FrameItem(QGraphicsItem):
         painter.drawRect(frame)
         painter.setPen(_cosmetic("#1d6fe0", 1.5, Qt.PenStyle.DashLine))
         painter.drawRect(frame)
-        if self._label:
+        if self._label:  # inside the top-left corner, at screen size whatever the zoom
             scale = painter.worldTransform().m11() or 1.0
             painter.save()
             painter.translate(frame.topLeft())
             painter.scale(1 / scale, 1 / scale)
             metrics = painter.fontMetrics()
-            box = QRectF(0, -metrics.height() - 6, metrics.horizontalAdvance(self._label) + 12, metrics.height() + 4)
-            if box.top() * (1 / scale) + frame.top() < self._bounds.top():
-                box.moveTop(4)
+            box = QRectF(4, 4, metrics.horizontalAdvance(self._label) + 12, metrics.height() + 4)
             painter.fillRect(box, QColor(29, 111, 224, 220))
             painter.setPen(QColor("#ffffff"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._label)
