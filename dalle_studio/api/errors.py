@@ -39,6 +39,8 @@ CURRENT_MODEL_SUGGESTION = "gpt-image-2"
 class ImagesAPIError(Exception):
     """Base of every error of the API layer. ``str(exc)`` is written for the person using the program."""
 
+    attempts: int = 1  # requests made before giving up (retries included); set by the client
+
     def __init__(self, message: str) -> None:
         self.message = redact(message)
         super().__init__(self.message)

@@ -10,7 +10,7 @@ Public API:
 - :func:`open_mask` — bytes or a Pillow image → one channel, 0 = edit (the alpha, or the grey level).
 - :func:`fit_picture` — crop or pad to the target's shape and resize to it; returns the :class:`Placement`.
 - :func:`fit_mask` — the mask through the same :class:`Placement` (alpha 0 = edit; padding is never edited).
-- :func:`encode_png_under` — PNG under a byte limit: fast compression, then more effort, then fewer colours; ``None``
+- :func:`encode_png_under` — PNG under a byte limit: fast compression, then full effort, then fewer colours; ``None``
   when it cannot fit (the caller then goes smaller).
 - :func:`prepare_edit`, :func:`prepare_variation` — the whole pipeline → :class:`PreparedEdit` (image, mask, size,
   placement, extra input images) ready for :class:`~dalle_studio.api.requests.EditRequest`.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import math
+import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -34,6 +35,9 @@ Fit = Literal["crop", "pad"]
 Box = tuple[int, int, int, int]
 DEFAULT_TARGET_PIXELS = 1024 * 1024
 DEFAULT_MAX_PIXELS = 150_000_000
+# Shrink by whole factors with a box filter first (exact area averages: no aliasing), then Lanczos for the rest:
+# 4096 -> 1024 costs ~80 ms instead of ~220 ms for Lanczos all the way, with no visible difference at the target.
+REDUCING_GAP = 1.0
 
 
 class PreparationError(ValueError):
@@ -167,7 +171,7 @@ def fit_picture(img: Image.Image, size: tuple[int, int], fit: Fit = "crop") -> t
     placement = _placement(img.size, size, fit)
     tb = placement.target_box
     region = img.resize((tb[2] - tb[0], tb[3] - tb[1]), Image.Resampling.LANCZOS, box=placement.source_box,
-                        reducing_gap=3.0)
+                        reducing_gap=REDUCING_GAP)
     if fit == "crop":
         return region, placement
     red, green, blue = region.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
@@ -186,7 +190,7 @@ def fit_mask(mask: Image.Image, placement: Placement) -> Image.Image:
     alpha = mask if mask.mode == "L" else open_mask(mask)
     tb = placement.target_box
     region = alpha.resize((tb[2] - tb[0], tb[3] - tb[1]), Image.Resampling.BILINEAR, box=placement.source_box,
-                          reducing_gap=3.0)
+                          reducing_gap=REDUCING_GAP)
     full = Image.new("L", placement.target_size, 255)
     full.paste(region, tb[:2])
     out = Image.new("RGBA", placement.target_size, (0, 0, 0, 255))
@@ -205,9 +209,11 @@ def _fewer_colours(img: Image.Image, bits: int) -> Image.Image:
 def encode_png_under(img: Image.Image, max_bytes: int) -> bytes | None:
     """A PNG of ``img`` smaller than ``max_bytes``: fast compression first, then full effort, then fewer colours.
     ``None`` when none of these fits (go to a smaller size)."""
-    for level in (1, 9):
+    # Huffman-only after PNG filtering is the fastest effort that still compresses photos well; full deflate at
+    # level 9 is the slow, thorough second try (flat artwork compresses far better with it).
+    for options in ({"compress_level": 1, "compress_type": zlib.Z_HUFFMAN_ONLY}, {"compress_level": 9}):
         buf = io.BytesIO()
-        img.save(buf, "PNG", compress_level=level)
+        img.save(buf, "PNG", **options)
         if buf.tell() < max_bytes:
             return buf.getvalue()
     rgba = img if img.mode == "RGBA" else img.convert("RGBA")

@@ -48,10 +48,9 @@ class JobInput:
     model: str
     provider: str  # the provider's display name, e.g. "Embedded engine", "OpenAI"
     params: dict[str, Any] = field(default_factory=dict)  # size, n, quality, background, output_format, ...
-    picture: QImage | None = None  # the framed region as it will be sent (edits, variations)
-    mask: QImage | None = None  # alpha 0 = regenerate; None for variations and generations
-    frame: tuple[int, int, int, int] | None = None  # x, y, w, h of the region in document pixels
-    source_id: str | None = None  # library id of the picture the job starts from, for lineage
+    spec: Any = None  # the model's ModelSpec
+    snapshot: Any = None  # the document's Snapshot (picture, mask, frame) when the job was queued
+    via_edit: bool = False  # Variations sent as an edit of the whole picture (no variations endpoint)
     note: str = ""  # shown to the user, e.g. which path Variations takes
 
 
@@ -62,8 +61,12 @@ class JobResult:
     index: int
     raw: QImage  # what the model returned, at the frame's size in document pixels
     composited: QImage | None  # raw pasted through the mask onto the original (edits), else None
-    library_id: str | None = None
+    library_id: int | None = None
     revised_prompt: str | None = None
+    filing_error: str | None = None  # why it is not in the gallery, when filing failed
+    thumbnail: QImage = field(default_factory=QImage)  # for the staging strip, made off the UI thread
+    drift: QImage | None = None  # edits: red where the raw output changed pixels outside the mask
+    drift_share: float | None = None  # edits: the share of kept pixels that drifted
 
     @property
     def best(self) -> QImage:
