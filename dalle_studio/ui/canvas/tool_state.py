@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QColor
 
 from dalle_studio.core.settings import Settings
@@ -136,10 +136,12 @@ class CanvasTools(QObject):
     def frame_sizes(self) -> FrameSizes:
         return self._frame_sizes
 
-    def set_frame_sizes(self, sizes: FrameSizes) -> None:
-        """The shapes the active model allows (the workflow calls this when the model changes)."""
+    def set_frame_sizes(self, sizes: FrameSizes, frame: QSize | None = None) -> None:
+        """The shapes the active model allows (the composition root calls this when the model changes). With the
+        current ``frame`` size, the shape that fits it is chosen, so a frame the model accepts stays as it is."""
         self._frame_sizes = sizes
-        self._shape_index = self._default_shape()
+        self._shape_index = sizes.shape_for(frame) if frame is not None and not frame.isEmpty() else \
+            self._default_shape()
         self.changed.emit("frame_sizes")
 
     def _default_shape(self) -> int:
