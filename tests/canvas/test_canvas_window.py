@@ -127,3 +127,17 @@ def test_mask_files_save_and_load_through_the_actions(studio, tmp_path):
     assert np.array_equal(mask(studio.document), saved)
     studio.canvas.actions.grow_mask(2)
     assert mask(studio.document)[18, 20] == 0
+
+
+def test_the_view_menu_zooms_in_steps(studio):
+    open_picture(studio)
+    canvas = studio.window.canvas
+    canvas.set_zoom(1.0)
+    actions = {a.objectName(): a for a in studio.window.menus["view"].actions()}
+    actions["zoomIn"].trigger()
+    assert canvas.zoom == 1.5
+    actions["zoomOut"].trigger()
+    actions["zoomOut"].trigger()
+    assert canvas.zoom == 0.667
+    actions["actualSize"].trigger()
+    assert canvas.zoom == 1.0

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from dalle_studio.document import pixels
 from dalle_studio.ui.canvas.tool_state import Tool
@@ -162,3 +163,17 @@ def test_the_frame_tool_moves_and_draws_the_frame(view, tools):
     drag(view, [start, start + QPoint(40, 10), start + QPoint(80, 30)])
     assert view.document.frame == QRect(100, 100, 80, 80)
     assert view.document.undo_stack.undoText() == "Draw frame"
+
+
+def test_a_pinch_zooms_around_the_fingers(view):
+    from PySide6.QtGui import QNativeGestureEvent, QPointingDevice
+
+    view.set_zoom(1.0)
+    at = QPointF(200, 150)
+    before = view.to_scene(at)
+    event = QNativeGestureEvent(Qt.NativeGestureType.ZoomNativeGesture, QPointingDevice.primaryPointingDevice(), 2,
+                                at, at, view.viewport().mapToGlobal(at), 0.5, QPointF(), 0)
+    QApplication.sendEvent(view.viewport(), event)
+    assert view.zoom == 1.5
+    after = view.to_scene(at)
+    assert abs(after.x() - before.x()) < 0.5 and abs(after.y() - before.y()) < 0.5

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QCursor,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -188,11 +189,17 @@ class CanvasView(QGraphicsView):
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(moved.y()))
         self.zoom_changed.emit(zoom)
 
-    def zoom_in(self, anchor: QPointF | None = None) -> None:
-        self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom * 1.001), ZOOM_STEPS[-1]), anchor)
+    def zoom_in(self) -> None:
+        """The next zoom step, around the pointer when it is over the canvas (else the centre)."""
+        self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom * 1.001), ZOOM_STEPS[-1]), self._pointer())
 
-    def zoom_out(self, anchor: QPointF | None = None) -> None:
-        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self._zoom / 1.001), ZOOM_STEPS[0]), anchor)
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self._zoom / 1.001), ZOOM_STEPS[0]),
+                      self._pointer())
+
+    def _pointer(self) -> QPointF | None:
+        pos = self.viewport().mapFromGlobal(QCursor.pos())
+        return QPointF(pos) if self.viewport().rect().contains(pos) else None
 
     def actual_size(self) -> None:
         self.set_zoom(1.0)
