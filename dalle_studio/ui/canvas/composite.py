@@ -10,6 +10,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from dalle_studio.document.document import Document
+from dalle_studio.ui.canvas.mipmaps import Mipmaps
 from dalle_studio.ui.canvas.tool_state import CanvasTools
 
 Mode = QPainter.CompositionMode
@@ -23,6 +24,7 @@ class Composite:
         self._document = document
         self._tools = tools
         self.image = QImage()
+        self.mipmaps = Mipmaps()
         self.mode = ""
         self.tint = QColor()
 
@@ -39,13 +41,18 @@ class Composite:
             return
         if self.image.size() != self._document.size:
             self.image = QImage(self._document.size, QImage.Format.Format_ARGB32_Premultiplied)
-        self.update(self.image.rect())
+        self._compose(self.image.rect())
+        self.mipmaps.rebuild(self.image)
 
     def update(self, rect: QRect) -> QRect:
         """Recompose ``rect``; returns the part of it inside the picture."""
         rect = rect.intersected(self.image.rect())
-        if rect.isEmpty():
-            return rect
+        if not rect.isEmpty():
+            self._compose(rect)
+            self.mipmaps.update(self.image, rect)
+        return rect
+
+    def _compose(self, rect: QRect) -> None:
         doc = self._document
         painter = QPainter(self.image)
         painter.setCompositionMode(Mode.CompositionMode_Source)
@@ -63,4 +70,3 @@ class Composite:
             painter.setCompositionMode(Mode.CompositionMode_SourceOver)
             painter.drawImage(rect.topLeft(), overlay)
         painter.end()
-        return rect

@@ -9,6 +9,8 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
+from dalle_studio.ui.canvas.mipmaps import Mipmaps
+
 
 def _cosmetic(color: QColor | str, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
     pen = QPen(QColor(color), width, style)
@@ -20,19 +22,19 @@ class PictureItem(QGraphicsItem):
     """Draws the composite, or the plain picture while the mask is hidden: only the exposed part, pixel-exact
     when magnified, smooth when reduced."""
 
-    def __init__(self, shown: Callable[[], QImage]) -> None:
+    def __init__(self, shown: Callable[[], tuple[QImage, Mipmaps | None]]) -> None:
         super().__init__()
-        self._shown = shown  # the composite, or the plain picture while the mask is hidden
+        self._shown = shown  # the composite and its reduced copies, or the plain picture while the mask is hidden
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(self._shown().rect())
+        return QRectF(self._shown()[0].rect())
 
     def resized(self) -> None:
         self.prepareGeometryChange()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        image = self._shown()
+        image, mipmaps = self._shown()
         if image.isNull():
             return
         exposed = option.exposedRect.toAlignedRect().intersected(image.rect())
@@ -40,7 +42,13 @@ class PictureItem(QGraphicsItem):
             return
         scale = painter.worldTransform().m11() * (painter.device().devicePixelRatioF() if painter.device() else 1)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, scale < 1.0)
-        painter.drawImage(exposed, image, exposed)
+        level, factor = mipmaps.pick(scale) if mipmaps is not None else (None, 1)
+        if level is not None:
+            source = QRectF(exposed.left() / factor, exposed.top() / factor, exposed.width() / factor,
+                            exposed.height() / factor)
+            painter.drawImage(QRectF(exposed), level, source)
+        else:
+            painter.drawImage(exposed, image, exposed)
 
 
 class FrameItem(QGraphicsItem):

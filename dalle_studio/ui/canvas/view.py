@@ -26,6 +26,7 @@ from dalle_studio.document.document import Document
 from dalle_studio.ui.canvas.checkerboard import checkerboard_brush
 from dalle_studio.ui.canvas.composite import Composite
 from dalle_studio.ui.canvas.items import BrushOutline, FrameItem, PictureItem, selection_outline
+from dalle_studio.ui.canvas.mipmaps import Mipmaps
 from dalle_studio.ui.canvas.tool_state import CanvasTools, Tool
 from dalle_studio.ui.canvas.tools import AreaHandler, BrushHandler, FrameHandler, Handler
 
@@ -56,7 +57,7 @@ class CanvasView(QGraphicsView):
         self._scene = QGraphicsScene(self)
         self.setScene(self._scene)
         self.composite = Composite(document, tools)
-        self.picture_item = PictureItem(self.shown_image)
+        self.picture_item = PictureItem(self._shown)
         self.frame_item = FrameItem()
         self.outline = BrushOutline()
         self.outline.hide()
@@ -91,7 +92,12 @@ class CanvasView(QGraphicsView):
 
     def shown_image(self) -> QImage:
         """What the canvas shows of the picture: the composite, or the plain picture while the mask is hidden."""
-        return self.composite.image if self.tools.mask_visible else self.document.image
+        return self._shown()[0]
+
+    def _shown(self) -> tuple[QImage, Mipmaps | None]:
+        if self.tools.mask_visible:
+            return self.composite.image, self.composite.mipmaps
+        return self.document.image, None
 
     # -- document and tool events -----------------------------------------------------------------------------
     def _on_image_replaced(self) -> None:
