@@ -177,3 +177,20 @@ def test_a_pinch_zooms_around_the_fingers(view):
     assert view.zoom == 1.5
     after = view.to_scene(at)
     assert abs(after.x() - before.x()) < 0.5 and abs(after.y() - before.y()) < 0.5
+
+
+def test_dragging_a_frame_corner_resizes_it_from_the_opposite_corner(view, tools):
+    view.set_zoom(1.0)
+    view.centerOn(200, 150)
+    tools.set_tool(Tool.FRAME)
+    view.document.set_frame(QRect(100, 100, 100, 50))
+    corner = view.mapFromScene(QPointF(200, 150))  # bottom-right
+    drag(view, [corner, corner + QPoint(20, 10), corner + QPoint(50, 30)])
+    assert view.document.frame == QRect(100, 100, 150, 80)
+    assert view.document.undo_stack.undoText() == "Resize frame"
+    tools.set_frame_shape(0)  # square
+    corner = view.mapFromScene(QPointF(100, 100))  # top-left: the bottom-right corner stays
+    drag(view, [corner, corner + QPoint(10, 0), corner + QPoint(20, 0)])
+    frame = view.document.frame
+    assert frame.bottomRight() == QRect(100, 100, 150, 80).bottomRight()
+    assert frame.width() == frame.height()

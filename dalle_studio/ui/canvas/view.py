@@ -69,7 +69,7 @@ class CanvasView(QGraphicsView):
             Tool.BRUSH: BrushHandler(document, tools),
             Tool.RECTANGLE: AreaHandler(document, tools, self.selection, lasso=False),
             Tool.LASSO: AreaHandler(document, tools, self.selection, lasso=True),
-            Tool.FRAME: FrameHandler(document, tools, self._preview_frame),
+            Tool.FRAME: FrameHandler(document, tools, self._preview_frame, lambda: self._zoom),
         }
         self._handlers[Tool.ERASER] = self._handlers[Tool.BRUSH]
         self._gesture: Handler | None = None
