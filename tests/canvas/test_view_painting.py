@@ -194,3 +194,14 @@ def test_dragging_a_frame_corner_resizes_it_from_the_opposite_corner(view, tools
     frame = view.document.frame
     assert frame.bottomRight() == QRect(100, 100, 150, 80).bottomRight()
     assert frame.width() == frame.height()
+
+
+def test_the_frame_tool_pointer_says_move_or_resize(view, tools):
+    view.set_zoom(1.0)
+    view.centerOn(200, 150)
+    tools.set_tool(Tool.FRAME)
+    view.document.set_frame(QRect(100, 100, 100, 50))
+    QTest.mouseMove(view.viewport(), view.mapFromScene(QPointF(200, 150)))
+    assert view.viewport().cursor().shape() == Qt.CursorShape.SizeFDiagCursor
+    QTest.mouseMove(view.viewport(), view.mapFromScene(QPointF(150, 125)))
+    assert view.viewport().cursor().shape() == Qt.CursorShape.SizeAllCursor

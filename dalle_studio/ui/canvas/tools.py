@@ -209,6 +209,16 @@ class FrameHandler(Handler):
         self._anchor = None
         self._preview(None)
 
+    def hover_cursor(self, pos: QPointF) -> Qt.CursorShape:
+        """The pointer shape that says what a press at ``pos`` would do."""
+        opposite = self._opposite_corner(pos)
+        if opposite is not None:
+            same_sign = (pos.x() - opposite.x()) * (pos.y() - opposite.y()) > 0
+            return Qt.CursorShape.SizeFDiagCursor if same_sign else Qt.CursorShape.SizeBDiagCursor
+        if self._document.frame.contains(pos.toPoint()):
+            return Qt.CursorShape.SizeAllCursor
+        return Qt.CursorShape.CrossCursor
+
     def _opposite_corner(self, pos: QPointF) -> QPointF | None:
         """The corner opposite the one under ``pos``, or None when no corner is within reach."""
         frame = QRectF(self._document.frame)

@@ -279,6 +279,10 @@ class CanvasView(QGraphicsView):
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
         elif self._gesture is not None:
             self._gesture.move(pos, event)
+        elif self.tools.tool == Tool.FRAME and not self._space and not self.document.is_empty:
+            frame_tool = self._handlers[Tool.FRAME]
+            if isinstance(frame_tool, FrameHandler):
+                self.viewport().setCursor(frame_tool.hover_cursor(pos))
         self._place_outline(pos)
         event.accept()
 
