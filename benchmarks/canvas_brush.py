@@ -24,7 +24,6 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from dalle_studio.core.refcounts import protect_singletons
 from dalle_studio.core.settings import Settings
 from dalle_studio.document import pixels
 from dalle_studio.document.document import Document
@@ -122,7 +121,6 @@ def _strokes(app: QApplication) -> tuple[float, float, float]:
 
 
 def run(report) -> None:
-    protect_singletons()
     app = QApplication.instance() or QApplication([])
     # three rounds, alternating sizes, medians reported: these machines are shared and noisy
     rounds = [(_dabs(app, 1024), _dabs(app, 4096)) for _ in range(3)]

@@ -23,7 +23,6 @@ from dalle_studio.api.keys import KeyStore
 from dalle_studio.api.settings import SETTINGS as API_SETTINGS
 from dalle_studio.core.logs import setup_logging
 from dalle_studio.core.paths import AppPaths
-from dalle_studio.core.refcounts import protect_singletons
 from dalle_studio.core.resources import resources_dir, samples_dir
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document
@@ -196,7 +195,6 @@ def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> 
 
 def run(image: str | None = None) -> int:
     """Start the app: returns the process exit status."""
-    protect_singletons()  # PySide6 6.12 on Python 3.11 leaks references to None/True/False (see core/refcounts.py)
     paths = AppPaths.default().ensure()
     setup_logging(paths.log_file)
     log.info("%s %s starting", APP_NAME, __version__)

@@ -6,19 +6,12 @@ from PySide6.QtTest import QTest
 
 from dalle_studio.app import build_window
 from dalle_studio.core.paths import AppPaths
-from dalle_studio.core.refcounts import protect_singletons
 from dalle_studio.core.settings import Settings
 from dalle_studio.ui.canvas.settings import SETTINGS
 from dalle_studio.ui.canvas.tool_state import CanvasTools
 from dalle_studio.ui.canvas.view import CanvasView
 
 from .helpers import document
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _protect_singletons() -> None:
-    """PySide6 6.12 on Python 3.11 leaks references to None/True/False (see core/refcounts.py)."""
-    protect_singletons()
 
 
 @pytest.fixture
