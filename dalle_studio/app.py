@@ -27,6 +27,7 @@ from dalle_studio.core.resources import resources_dir, samples_dir
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document
 from dalle_studio.engine.supervisor import EngineSupervisor
+from dalle_studio.jobs.frame_sizes import frame_sizes_for
 from dalle_studio.jobs.providers import ProviderHub
 from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
 from dalle_studio.jobs.tasks import TaskRegistry
@@ -129,6 +130,7 @@ def build_window(paths: AppPaths) -> Studio:
     window.staging_dock.hide()  # shown when results arrive
     window.restore_layout()
     workflow_ui = WorkflowUi(workflow, window, prompt_panel, strip, jobs_panel, tasks)
+    prompt_panel.model_changed.connect(lambda: _frame_shapes_follow_model(prompt_panel, tools, document))
     gallery.use_as_variation_source.connect(workflow_ui.vary_record)
     gallery.run_again.connect(workflow_ui.run_again)
     providers_action = QAction("Providers and API &keys…", window)
@@ -152,6 +154,13 @@ def arrange_default_layout(window: MainWindow) -> None:
         window.resizeDocks([window.gallery_dock, history], [560, 300], Qt.Orientation.Vertical)
         history.raise_()
     window.resizeDocks([window.prompt_dock, window.gallery_dock], [300, 320], Qt.Orientation.Horizontal)
+
+
+def _frame_shapes_follow_model(prompt_panel: PromptPanel, tools: CanvasTools, document: Document) -> None:
+    """The canvas's frame shapes are the chosen model's sizes."""
+    choice = prompt_panel.current_model()
+    if choice is not None:
+        tools.set_frame_sizes(frame_sizes_for(choice.spec), None if document.is_empty else document.frame.size())
 
 
 def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:

@@ -9,6 +9,8 @@ values between blend). The frame is the rectangle sent to the model; it may reac
 
 from __future__ import annotations
 
+import threading
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +21,9 @@ from dalle_studio.document import mask_ops, pixels
 from dalle_studio.document.brush import BrushTip
 from dalle_studio.document.commands import FrameCommand, PatchCommand, ResizeCanvasCommand
 from dalle_studio.document.compose import composite_through_mask
-from dalle_studio.document.signals import emit
 from dalle_studio.document.snapshot import Snapshot, StaleSnapshotError
 from dalle_studio.document.stroke import MaskStroke
-from dalle_studio.document.tiles import TileRecorder, diff
+from dalle_studio.document.tiles import TilePatch, TileRecorder, diff
 
 KEEP = 255
 REGENERATE = 0
@@ -52,6 +53,8 @@ class Document(QObject):
         self._metadata: dict[str, str] = {}
         self._prompt = ""
         self._stroke: MaskStroke | None = None
+        self._compacting: list[threading.Thread] = []  # compress undo tiles off the UI thread
+        self._patches: weakref.WeakSet[TilePatch] = weakref.WeakSet()  # the undo data alive, for measuring
 
     # -- state --------------------------------------------------------------------------------------------
     @property
@@ -86,7 +89,7 @@ class Document(QObject):
         """The artist's prompt (not part of the undo history: the text box has its own)."""
         if prompt != self._prompt:
             self._prompt = prompt
-            emit(self.prompt_changed, prompt)
+            self.prompt_changed.emit(prompt)
 
     @property
     def is_empty(self) -> bool:
@@ -120,8 +123,8 @@ class Document(QObject):
         self._generation += 1
         self._path = path
         self._metadata = dict(metadata or {})
-        emit(self.image_replaced)
-        emit(self.path_changed, path)
+        self.image_replaced.emit()
+        self.path_changed.emit(path)
 
     # -- painting the mask ---------------------------------------------------------------------------------
     def begin_stroke(self, tip: BrushTip, *, erase: bool = False) -> MaskStroke:
@@ -153,6 +156,7 @@ class Document(QObject):
         region = pixels.view(self._mask, bounds)
         cover = pixels.read(coverage)
         region[...] = np.maximum(region, cover) if erase else np.minimum(region, 255 - cover)
+        self._mask_region_changed(bounds)
         self._push_mask_patch(recorder, text or ("Unmask area" if erase else "Mask area"))
 
     def clear_mask(self) -> None:
@@ -240,7 +244,9 @@ class Document(QObject):
             theirs = pixels.read(scaled)
             keep = pixels.read(weight) if through_mask else np.zeros(theirs.shape[:2], np.uint8)
             region[...] = composite_through_mask(ours, theirs, keep)
-            self.undo_stack.push(PatchCommand(self, text, picture=recorder.finish()))
+            patch = recorder.finish()
+            self.undo_stack.push(PatchCommand(self, text, picture=patch))
+            self._compact(patch)
         finally:
             self.undo_stack.endMacro()
         self._picture_region_changed(frame)
@@ -268,26 +274,44 @@ class Document(QObject):
         if patch:
             self.undo_stack.push(PatchCommand(self, text, mask=patch))
             self._mask_region_changed(patch.bounds)
+            self._compact(patch)
 
     def _push_mask_patch(self, recorder: TileRecorder, text: str) -> None:
-        bounds = QRect(recorder.bounds)
+        """Record an edit already made and announced (region by region) as one undo step."""
         patch = recorder.finish()
-        self._mask_region_changed(bounds)
         if patch:
             self.undo_stack.push(PatchCommand(self, text, mask=patch))
+            self._compact(patch)
+
+    def undo_bytes(self) -> int:
+        """Bytes of pixel data the history holds (what undo costs in memory)."""
+        return sum(p.nbytes for p in list(self._patches))
+
+    def _compact(self, patch: TilePatch) -> None:
+        self._patches.add(patch)
+        self._compacting = [t for t in self._compacting if t.is_alive()]
+        worker = threading.Thread(target=patch.compact, name="undo-compactor", daemon=True)
+        worker.start()
+        self._compacting.append(worker)
+
+    def wait_for_compaction(self) -> None:
+        """Block until the undo tiles recorded so far are compressed (for tests and measurements)."""
+        for worker in self._compacting:
+            worker.join()
+        self._compacting.clear()
 
     def _mask_region_changed(self, rect: QRect) -> None:
         if not rect.isEmpty():
-            emit(self.mask_changed, QRect(rect))
+            self.mask_changed.emit(QRect(rect))
 
     def _picture_region_changed(self, rect: QRect) -> None:
         if not rect.isEmpty():
-            emit(self.picture_changed, QRect(rect))
-            emit(self.image_changed)
+            self.picture_changed.emit(QRect(rect))
+            self.image_changed.emit()
 
     def _set_frame(self, frame: QRect) -> None:
         self._frame = QRect(frame)
-        emit(self.frame_changed, QRect(frame))
+        self.frame_changed.emit(QRect(frame))
 
     def _resize_canvas(self, bounds: QRect) -> None:
         """Make the canvas cover ``bounds`` (current coordinates): new area transparent and kept."""
@@ -304,9 +328,9 @@ class Document(QObject):
         offset = QPoint(-bounds.left(), -bounds.top())
         self._origin += offset
         self._frame.translate(offset)
-        emit(self.canvas_resized, offset)
-        emit(self.frame_changed, QRect(self._frame))
-        emit(self.image_changed)
+        self.canvas_resized.emit(offset)
+        self.frame_changed.emit(QRect(self._frame))
+        self.image_changed.emit()
 
 
 def blank_image(width: int, height: int, color: QColor | None) -> QImage:

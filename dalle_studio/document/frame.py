@@ -46,10 +46,23 @@ class FrameSizes:
         """The size a frame of ``frame`` px is scaled to before sending."""
         if shape is not None:
             return QSize(shape.size) if shape.size is not None else self._free_size(frame)
-        for w, h in self.sizes:
-            if w * frame.height() == h * frame.width():
-                return QSize(w, h)
+        exact = [(w, h) for w, h in self.sizes if w * frame.height() == h * frame.width()]
+        if exact:
+            return QSize(*max(exact, key=lambda s: s[0] * s[1]))  # the largest: the most detail back
         return self._free_size(frame) if self.free else QSize(*self.nearest(frame))
+
+    def shape_for(self, frame: QSize) -> int:
+        """The index in :meth:`shapes` that fits a frame of ``frame`` px: the largest listed size of its exact
+        aspect, else Free when allowed, else the nearest aspect."""
+        shapes = self.shapes()
+        exact = [i for i, s in enumerate(shapes) if s.size is not None
+                 and s.size.width() * frame.height() == s.size.height() * frame.width()]
+        if exact:
+            return max(exact, key=lambda i: shapes[i].size.width() * shapes[i].size.height())
+        if self.free:
+            return len(shapes) - 1
+        w, h = self.nearest(frame)
+        return next(i for i, s in enumerate(shapes) if s.size == QSize(w, h))
 
     def nearest(self, frame: QSize) -> tuple[int, int]:
         """The listed size whose aspect is closest to ``frame``'s."""

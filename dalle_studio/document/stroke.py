@@ -1,4 +1,8 @@
-"""One brush drag on the mask: dabs go onto the mask as the pointer moves; the whole drag is one undo step."""
+"""One brush drag on the mask: dabs go onto the mask as the pointer moves; the whole drag is one undo step.
+
+The step opens (as an undo macro) at the first dab that reaches the picture, so Undo is unavailable in mid-drag
+rather than mixing two edits, and a drag that never touched the picture leaves no step.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ class MaskStroke:
         self._last: QPointF | None = None
         self._carry = 0.0
         self._open = True
+        self._step_open = False
+        self._text = "Erase mask" if erase else "Paint mask"
         document._stroke_started(self)
 
     @property
@@ -63,6 +69,9 @@ class MaskStroke:
             clipped = rect.intersected(bounds)
             if clipped.isEmpty():
                 continue
+            if not self._step_open:
+                self._document.undo_stack.beginMacro(self._text)
+                self._step_open = True
             self._recorder.touch(clipped)
             region = pixels.view(mask, clipped)
             sx, sy = clipped.left() - rect.left(), clipped.top() - rect.top()
@@ -75,15 +84,17 @@ class MaskStroke:
         self._document._mask_region_changed(dirty)
         return dirty
 
-    def commit(self, text: str | None = None) -> None:
-        """Finish the drag as one undo step (none if it changed nothing)."""
+    def commit(self) -> None:
+        """Finish the drag as one undo step (none if it never reached the picture)."""
         if not self._open:
             return
         if self._last is not None and self._carry > 1e-6:
             self._paint([self._last])  # the drag ends exactly where the pointer stopped
         self._open = False
         self._document._stroke_ended(self)
-        self._document._push_mask_patch(self._recorder, text or ("Erase mask" if self.erase else "Paint mask"))
+        if self._step_open:
+            self._document._push_mask_patch(self._recorder, self._text)
+            self._document.undo_stack.endMacro()
 
     def abort(self) -> None:
         """Take back everything this drag painted, leaving no undo step."""
@@ -92,3 +103,6 @@ class MaskStroke:
         self._open = False
         self._document._stroke_ended(self)
         self._document._mask_region_changed(self._recorder.restore())
+        if self._step_open:
+            self._document.undo_stack.endMacro()
+            self._document.undo_stack.undo()  # the empty step goes; the next edit discards it for good

@@ -2,8 +2,8 @@
 
 A :class:`TileRecorder` watches one image during an edit: call :meth:`TileRecorder.touch` with each region
 *before* writing to it, then :meth:`TileRecorder.finish` to get a :class:`TilePatch` that can put the image back
-(``undo``) or forward (``redo``) exactly. Masks are mostly flat, so zlib at level 1 shrinks their tiles to a few
-bytes; picture tiles are kept raw when compression does not pay.
+(``undo``) or forward (``redo``) exactly. Flat tiles (most of a mask) are kept as one byte at once; the others are
+compressed afterwards by :meth:`TilePatch.compact` (zlib level 1, kept raw when it does not pay), off the UI thread.
 """
 
 from __future__ import annotations
@@ -20,14 +20,25 @@ from dalle_studio.document import pixels
 TILE = 64
 
 
-def _pack(array: np.ndarray) -> bytes:
-    raw = array.tobytes()
-    packed = zlib.compress(raw, 1)
-    return b"z" + packed if len(packed) < len(raw) else b"r" + raw
+def _pack(raw: bytes) -> bytes:
+    """A flat tile (most of a mask) as one byte, any other raw; :meth:`TilePatch.compact` compresses later."""
+    if raw == raw[:1] * len(raw):
+        return b"u" + raw[:1]
+    return b"r" + raw
+
+
+def _compress(data: bytes) -> bytes:
+    if data[:1] != b"r":
+        return data
+    packed = zlib.compress(data[1:], 1)
+    return b"z" + packed if len(packed) < len(data) - 1 else data
 
 
 def _unpack(data: bytes, shape: tuple[int, ...]) -> np.ndarray:
-    raw = zlib.decompress(data[1:]) if data[:1] == b"z" else data[1:]
+    kind = data[:1]
+    if kind == b"u":
+        return np.full(shape, data[1], np.uint8)
+    raw = zlib.decompress(data[1:]) if kind == b"z" else data[1:]
     return np.frombuffer(raw, np.uint8).reshape(shape)
 
 
@@ -44,7 +55,7 @@ def tiles_in(rect: QRect, image: QImage) -> list[tuple[int, int]]:
             for tx in range(rect.left() // TILE, rect.right() // TILE + 1)]
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity (kept in weak sets)
 class TilePatch:
     """The before and after content of the changed tiles of one image; applies either state exactly."""
 
@@ -58,6 +69,13 @@ class TilePatch:
     @property
     def nbytes(self) -> int:
         return sum(map(len, self.before.values())) + sum(map(len, self.after.values()))
+
+    def compact(self) -> None:
+        """Compress the raw tiles (zlib releases the GIL: the document runs this on a worker thread; each tile
+        is replaced by an equivalent one, so the patch stays usable at every moment)."""
+        for tiles in (self.before, self.after):
+            for key in list(tiles):
+                tiles[key] = _compress(tiles[key])
 
     def undo(self, image: QImage) -> QRect:
         return self._apply(image, self.before)
@@ -109,11 +127,12 @@ class TileRecorder:
         full = pixels.view(self._image)
         for key, before in self._before.items():
             r = tile_rect(*key, self._image)
-            after = full[r.top() : r.bottom() + 1, r.left() : r.right() + 1]
-            if np.array_equal(before, after):
+            old = before.tobytes()
+            new = full[r.top() : r.bottom() + 1, r.left() : r.right() + 1].tobytes()
+            if old == new:
                 continue
-            patch.before[key] = _pack(before)
-            patch.after[key] = _pack(after)
+            patch.before[key] = _pack(old)
+            patch.after[key] = _pack(new)
             patch.bounds = patch.bounds.united(r)
         self._before.clear()
         return patch

@@ -124,3 +124,19 @@ def test_frame_shapes_hold_their_aspect():
     assert drag_shape(QPoint(110, 110), QPoint(10, 50), square) == QRect(10, 10, 100, 100)
     wide = fit_shape(QRect(0, 0, 100, 100), FrameShape("Landscape", QSize(1536, 1024)))
     assert abs(wide.width() / wide.height() - 1.5) < 0.02
+
+
+def test_a_result_can_be_feathered_through_the_mask_or_replace_the_frame_whole():
+    doc = document(100, 100)
+    doc.fill_mask(QRect(0, 0, 50, 100))
+    shot = doc.snapshot()
+    before = pixels.read(doc.image)
+    doc.apply_result(solid(100, 100, QColor(255, 0, 0)), shot, feather=6)
+    after = pixels.read(doc.image)
+    red = pixels.read(solid(1, 1, QColor(255, 0, 0)))[0, 0]
+    assert (after[:, :35] == red).all()  # well inside the mask: the result
+    assert np.array_equal(after[:, 65:], before[:, 65:])  # well outside: untouched
+    assert not (after[:, 50] == red).all() and not np.array_equal(after[:, 50], before[:, 50])  # a blend between
+    doc.undo_stack.undo()
+    doc.apply_result(solid(100, 100, QColor(255, 0, 0)), shot, through_mask=False)
+    assert (pixels.read(doc.image) == red).all()

@@ -70,7 +70,7 @@ def test_an_aborted_stroke_leaves_no_trace():
     stroke.move_to(QPointF(120, 60))
     stroke.abort()
     assert (mask(doc) == 255).all()
-    assert doc.undo_stack.count() == 0
+    assert not doc.undo_stack.canUndo()  # nothing to undo (the empty step waits in the redo area)
 
 
 def test_a_stroke_announces_only_the_region_it_changed(qtbot):
@@ -88,8 +88,9 @@ def test_undo_keeps_only_the_changed_tiles():
     stroke.move_to(QPointF(100, 100))
     stroke.move_to(QPointF(300, 100))
     stroke.commit()
-    command = doc.undo_stack.command(0)
-    assert command.nbytes < 2 * 8 * TILE * TILE  # a few compressed tiles, not a 1 MB copy
+    doc.wait_for_compaction()
+    assert doc.undo_stack.count() == 1
+    assert doc.undo_bytes() < 2 * 8 * TILE * TILE  # a few compressed tiles, not a 1 MB copy
 
 
 def test_the_eraser_keeps_what_it_touches():
@@ -179,3 +180,28 @@ def test_a_grey_mask_file_marks_white_to_regenerate():
     pixels.view(grey)[...] = np.array([[0, 255, 0, 255], [128, 0, 0, 0]], np.uint8)
     doc.set_mask(grey)
     assert mask(doc).tolist() == [[255, 0, 255, 0], [127, 255, 255, 255]]
+
+
+def test_undo_waits_until_the_drag_is_over():
+    doc = document()
+    first = doc.begin_stroke(BrushTip(20, 1.0))
+    first.move_to(QPointF(20, 20))
+    first.commit()
+    stroke = doc.begin_stroke(BrushTip(20, 1.0))
+    stroke.move_to(QPointF(100, 100))
+    assert not doc.undo_stack.canUndo()  # the Undo action is disabled in mid-drag
+    stroke.move_to(QPointF(150, 100))
+    stroke.commit()
+    assert doc.undo_stack.count() == 2 and doc.undo_stack.undoText() == "Paint mask"
+    doc.undo_stack.undo()
+    assert mask(doc)[100, 125] == 255 and mask(doc)[20, 20] == 0
+    doc.undo_stack.undo()
+    assert (mask(doc) == 255).all()
+
+
+def test_a_drag_that_changes_nothing_leaves_no_step():
+    doc = document()
+    stroke = doc.begin_stroke(BrushTip(20, 1.0))
+    stroke.move_to(QPointF(-100, -100))
+    stroke.commit()
+    assert doc.undo_stack.count() == 0

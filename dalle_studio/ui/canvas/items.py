@@ -3,11 +3,13 @@ outline of a rectangle or lasso being drawn. Scene units are picture pixels."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
-from dalle_studio.ui.canvas.composite import Composite
+from dalle_studio.ui.canvas.mipmaps import Mipmaps
 
 
 def _cosmetic(color: QColor | str, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
@@ -17,21 +19,22 @@ def _cosmetic(color: QColor | str, width: float = 1.0, style: Qt.PenStyle = Qt.P
 
 
 class PictureItem(QGraphicsItem):
-    """Draws the composite: only the exposed part, pixel-exact when magnified, smooth when reduced."""
+    """Draws the composite, or the plain picture while the mask is hidden: only the exposed part, pixel-exact
+    when magnified, smooth when reduced."""
 
-    def __init__(self, composite: Composite) -> None:
+    def __init__(self, shown: Callable[[], tuple[QImage, Mipmaps | None]]) -> None:
         super().__init__()
-        self._composite = composite
+        self._shown = shown  # the composite and its reduced copies, or the plain picture while the mask is hidden
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(self._composite.image.rect())
+        return QRectF(self._shown()[0].rect())
 
     def resized(self) -> None:
         self.prepareGeometryChange()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        image = self._composite.image
+        image, mipmaps = self._shown()
         if image.isNull():
             return
         exposed = option.exposedRect.toAlignedRect().intersected(image.rect())
@@ -39,7 +42,13 @@ class PictureItem(QGraphicsItem):
             return
         scale = painter.worldTransform().m11() * (painter.device().devicePixelRatioF() if painter.device() else 1)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, scale < 1.0)
-        painter.drawImage(exposed, image, exposed)
+        level, factor = mipmaps.pick(scale) if mipmaps is not None else (None, 1)
+        if level is not None:
+            source = QRectF(exposed.left() / factor, exposed.top() / factor, exposed.width() / factor,
+                            exposed.height() / factor)
+            painter.drawImage(QRectF(exposed), level, source)
+        else:
+            painter.drawImage(exposed, image, exposed)
 
 
 class FrameItem(QGraphicsItem):
@@ -75,15 +84,13 @@ class FrameItem(QGraphicsItem):
         painter.drawRect(frame)
         painter.setPen(_cosmetic("#1d6fe0", 1.5, Qt.PenStyle.DashLine))
         painter.drawRect(frame)
-        if self._label:
+        if self._label:  # inside the top-left corner, at screen size whatever the zoom
             scale = painter.worldTransform().m11() or 1.0
             painter.save()
             painter.translate(frame.topLeft())
             painter.scale(1 / scale, 1 / scale)
             metrics = painter.fontMetrics()
-            box = QRectF(0, -metrics.height() - 6, metrics.horizontalAdvance(self._label) + 12, metrics.height() + 4)
-            if box.top() * (1 / scale) + frame.top() < self._bounds.top():
-                box.moveTop(4)
+            box = QRectF(4, 4, metrics.horizontalAdvance(self._label) + 12, metrics.height() + 4)
             painter.fillRect(box, QColor(29, 111, 224, 220))
             painter.setPen(QColor("#ffffff"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._label)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QColor
 
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.brush import BrushTip
 from dalle_studio.document.frame import FrameShape, FrameSizes
-from dalle_studio.document.signals import emit
 
 BRUSH_SIZES = (1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 25, 30, 40, 50, 60, 80, 100, 120, 160, 200, 250, 300, 400, 500,
                600, 800, 1000, 1200, 1600, 2000)
@@ -58,7 +57,7 @@ class CanvasTools(QObject):
             if self._tool.paints and tool.paints:
                 self._previous_paint_tool = self._tool
             self._tool = tool
-            emit(self.changed, "tool")
+            self.changed.emit("tool")
 
     def swap_brush_and_eraser(self) -> None:
         """X: brush <-> eraser (from any other tool, back to the brush)."""
@@ -125,23 +124,25 @@ class CanvasTools(QObject):
 
     def toggle_mask(self) -> None:
         self._mask_visible = not self._mask_visible
-        emit(self.changed, "display")
+        self.changed.emit("display")
 
     def set_showing_original(self, on: bool) -> None:
         if on != self._original:
             self._original = on
-            emit(self.changed, "display")
+            self.changed.emit("display")
 
     # -- frame shapes ----------------------------------------------------------------------------------------
     @property
     def frame_sizes(self) -> FrameSizes:
         return self._frame_sizes
 
-    def set_frame_sizes(self, sizes: FrameSizes) -> None:
-        """The shapes the active model allows (the workflow calls this when the model changes)."""
+    def set_frame_sizes(self, sizes: FrameSizes, frame: QSize | None = None) -> None:
+        """The shapes the active model allows (the composition root calls this when the model changes). With the
+        current ``frame`` size, the shape that fits it is chosen, so a frame the model accepts stays as it is."""
         self._frame_sizes = sizes
-        self._shape_index = self._default_shape()
-        emit(self.changed, "frame_sizes")
+        self._shape_index = sizes.shape_for(frame) if frame is not None and not frame.isEmpty() else \
+            self._default_shape()
+        self.changed.emit("frame_sizes")
 
     def _default_shape(self) -> int:
         """Free when the model allows any size, else its first size."""
@@ -159,10 +160,10 @@ class CanvasTools(QObject):
     def set_frame_shape(self, index: int) -> None:
         if 0 <= index < len(self._frame_sizes.shapes()) and index != self._shape_index:
             self._shape_index = index
-            emit(self.changed, "frame_shape")
+            self.changed.emit("frame_shape")
 
     def _on_setting(self, key: str, _value: object) -> None:
         if key in ("canvas.brush_size", "canvas.brush_hardness"):
-            emit(self.changed, "brush")
+            self.changed.emit("brush")
         elif key.startswith("canvas.mask_"):
-            emit(self.changed, "display")
+            self.changed.emit("display")

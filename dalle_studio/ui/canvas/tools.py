@@ -152,14 +152,21 @@ class AreaHandler(Handler):
         self._outline.show()
 
 
-class FrameHandler(Handler):
-    """Drag inside the frame to move it; drag elsewhere to draw a new one in the chosen shape."""
+CORNER_REACH = 10  # screen pixels around a frame corner that grab it
 
-    def __init__(self, document: Document, tools: CanvasTools, preview: Callable[[QRect | None], None]) -> None:
+
+class FrameHandler(Handler):
+    """Drag a corner of the frame to resize it (in its shape), inside it to move it, elsewhere to draw a new one in
+    the chosen shape."""
+
+    def __init__(self, document: Document, tools: CanvasTools, preview: Callable[[QRect | None], None],
+                 zoom: Callable[[], float]) -> None:
         self._document = document
         self._tools = tools
         self._preview = preview
+        self._zoom = zoom
         self._start: QPointF | None = None
+        self._anchor: QPointF | None = None  # the fixed corner while resizing
         self._moving = False
         self._rect = QRect()
 
@@ -171,8 +178,9 @@ class FrameHandler(Handler):
         if self._document.is_empty:
             return
         self._start = QPointF(pos)
-        self._moving = self._document.frame.contains(pos.toPoint())
         self._rect = self._document.frame
+        self._anchor = self._opposite_corner(pos)
+        self._moving = self._anchor is None and self._rect.contains(pos.toPoint())
 
     def move(self, pos: QPointF, event: QMouseEvent) -> None:
         if self._start is None:
@@ -180,6 +188,8 @@ class FrameHandler(Handler):
         if self._moving:
             delta = (pos - self._start).toPoint()
             self._rect = self._document.frame.translated(delta)
+        elif self._anchor is not None:
+            self._rect = drag_shape(self._anchor.toPoint(), pos.toPoint(), self._tools.frame_shape)
         else:
             self._rect = drag_shape(self._start.toPoint(), pos.toPoint(), self._tools.frame_shape)
         self._preview(self._rect)
@@ -189,11 +199,33 @@ class FrameHandler(Handler):
             return
         self.move(pos, event)
         rect = QRect(self._rect)
-        moving = self._moving
+        text = "Move frame" if self._moving else "Resize frame" if self._anchor is not None else "Draw frame"
         self.cancel()
         if rect.width() >= 8 and rect.height() >= 8:
-            self._document.set_frame(rect, "Move frame" if moving else "Draw frame")
+            self._document.set_frame(rect, text)
 
     def cancel(self) -> None:
         self._start = None
+        self._anchor = None
         self._preview(None)
+
+    def hover_cursor(self, pos: QPointF) -> Qt.CursorShape:
+        """The pointer shape that says what a press at ``pos`` would do."""
+        opposite = self._opposite_corner(pos)
+        if opposite is not None:
+            same_sign = (pos.x() - opposite.x()) * (pos.y() - opposite.y()) > 0
+            return Qt.CursorShape.SizeFDiagCursor if same_sign else Qt.CursorShape.SizeBDiagCursor
+        if self._document.frame.contains(pos.toPoint()):
+            return Qt.CursorShape.SizeAllCursor
+        return Qt.CursorShape.CrossCursor
+
+    def _opposite_corner(self, pos: QPointF) -> QPointF | None:
+        """The corner opposite the one under ``pos``, or None when no corner is within reach."""
+        frame = QRectF(self._document.frame)
+        reach = CORNER_REACH / max(self._zoom(), 1e-6)
+        corners = [(frame.topLeft(), frame.bottomRight()), (frame.topRight(), frame.bottomLeft()),
+                   (frame.bottomLeft(), frame.topRight()), (frame.bottomRight(), frame.topLeft())]
+        for corner, opposite in corners:
+            if abs(pos.x() - corner.x()) <= reach and abs(pos.y() - corner.y()) <= reach:
+                return opposite
+        return None

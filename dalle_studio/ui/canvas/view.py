@@ -9,14 +9,24 @@ The view keeps no document state: it repaints the regions the document says chan
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QPalette, QTransform, QWheelEvent
+from PySide6.QtGui import (
+    QCursor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QPalette,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QPinchGesture, QWidget
 
 from dalle_studio.document.document import Document
-from dalle_studio.document.signals import emit
 from dalle_studio.ui.canvas.checkerboard import checkerboard_brush
 from dalle_studio.ui.canvas.composite import Composite
 from dalle_studio.ui.canvas.items import BrushOutline, FrameItem, PictureItem, selection_outline
+from dalle_studio.ui.canvas.mipmaps import Mipmaps
 from dalle_studio.ui.canvas.tool_state import CanvasTools, Tool
 from dalle_studio.ui.canvas.tools import AreaHandler, BrushHandler, FrameHandler, Handler
 
@@ -47,7 +57,7 @@ class CanvasView(QGraphicsView):
         self._scene = QGraphicsScene(self)
         self.setScene(self._scene)
         self.composite = Composite(document, tools)
-        self.picture_item = PictureItem(self.composite)
+        self.picture_item = PictureItem(self._shown)
         self.frame_item = FrameItem()
         self.outline = BrushOutline()
         self.outline.hide()
@@ -59,7 +69,7 @@ class CanvasView(QGraphicsView):
             Tool.BRUSH: BrushHandler(document, tools),
             Tool.RECTANGLE: AreaHandler(document, tools, self.selection, lasso=False),
             Tool.LASSO: AreaHandler(document, tools, self.selection, lasso=True),
-            Tool.FRAME: FrameHandler(document, tools, self._preview_frame),
+            Tool.FRAME: FrameHandler(document, tools, self._preview_frame, lambda: self._zoom),
         }
         self._handlers[Tool.ERASER] = self._handlers[Tool.BRUSH]
         self._gesture: Handler | None = None
@@ -79,6 +89,15 @@ class CanvasView(QGraphicsView):
     @property
     def zoom(self) -> float:
         return self._zoom
+
+    def shown_image(self) -> QImage:
+        """What the canvas shows of the picture: the composite, or the plain picture while the mask is hidden."""
+        return self._shown()[0]
+
+    def _shown(self) -> tuple[QImage, Mipmaps | None]:
+        if self.tools.mask_visible:
+            return self.composite.image, self.composite.mipmaps
+        return self.document.image, None
 
     # -- document and tool events -----------------------------------------------------------------------------
     def _on_image_replaced(self) -> None:
@@ -121,7 +140,8 @@ class CanvasView(QGraphicsView):
 
     def _on_tools_changed(self, what: str) -> None:
         if what == "display":
-            self.composite.rebuild()
+            if self.composite.stale():
+                self.composite.rebuild()
             self.picture_item.update()
         elif what in ("frame_sizes", "frame_shape"):
             self._show_frame(self.document.frame)
@@ -173,13 +193,19 @@ class CanvasView(QGraphicsView):
         moved = self.viewportTransform().map(fixed) - anchor
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + round(moved.x()))
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(moved.y()))
-        emit(self.zoom_changed, zoom)
+        self.zoom_changed.emit(zoom)
 
-    def zoom_in(self, anchor: QPointF | None = None) -> None:
-        self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom * 1.001), ZOOM_STEPS[-1]), anchor)
+    def zoom_in(self) -> None:
+        """The next zoom step, around the pointer when it is over the canvas (else the centre)."""
+        self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom * 1.001), ZOOM_STEPS[-1]), self._pointer())
 
-    def zoom_out(self, anchor: QPointF | None = None) -> None:
-        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self._zoom / 1.001), ZOOM_STEPS[0]), anchor)
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self._zoom / 1.001), ZOOM_STEPS[0]),
+                      self._pointer())
+
+    def _pointer(self) -> QPointF | None:
+        pos = self.viewport().mapFromGlobal(QCursor.pos())
+        return QPointF(pos) if self.viewport().rect().contains(pos) else None
 
     def actual_size(self) -> None:
         self.set_zoom(1.0)
@@ -253,6 +279,10 @@ class CanvasView(QGraphicsView):
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
         elif self._gesture is not None:
             self._gesture.move(pos, event)
+        elif self.tools.tool == Tool.FRAME and not self._space and not self.document.is_empty:
+            frame_tool = self._handlers[Tool.FRAME]
+            if isinstance(frame_tool, FrameHandler):
+                self.viewport().setCursor(frame_tool.hover_cursor(pos))
         self._place_outline(pos)
         event.accept()
 
