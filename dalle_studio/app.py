@@ -30,6 +30,7 @@ from dalle_studio.ui.dialogs.error_dialog import error_box
 from dalle_studio.ui.gallery.placeholder import GalleryPlaceholder
 from dalle_studio.ui.main_window import MainWindow
 from dalle_studio.ui.prompt.panel import PromptPanel
+from dalle_studio.ui.theme import follow_color_scheme
 
 log = logging.getLogger(__name__)
 QUIT_WHEN_SHOWN_ENV = "DALLE_STUDIO_QUIT_WHEN_SHOWN"
@@ -124,6 +125,7 @@ def run(image: str | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     studio = build_window(paths)
+    follow_color_scheme(app, studio.settings)  # parented to the app: follows the setting until the app quits
     install_exception_hooks(studio, loop)
     studio.window.show()
     if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # benchmarks: report the moment the window is on screen, then quit
