@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import shutil
 import subprocess
 import sys
@@ -31,7 +33,10 @@ def test_build_hook_maps_samples_and_icons_into_the_package_and_leaves_screensho
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     """The wheel built from a copy of the checkout (so the build's scratch folders stay out of it)."""
-    pytest.importorskip("build", reason="the 'build' package comes with the dev extra")
+    # The PyPA 'build' package (the dev extra has it), not the build/ scratch folder of a checkout.
+    spec = importlib.util.find_spec("build")
+    if spec is None or spec.origin is None:
+        pytest.skip("the 'build' package is not installed (it comes with the dev extra)")
     tree = tmp_path_factory.mktemp("source")
     for name in SOURCES:
         source = ROOT / name
@@ -42,7 +47,7 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     # No isolation: the dev extra provides setuptools and wheel, and a fresh build env would need the network.
     done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(tree)],
-                          capture_output=True, text=True, timeout=120)
+                          cwd=out, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (built,) = out.glob("dalle_studio-*.whl")
     return built
@@ -73,3 +78,16 @@ def test_installed_wheel_finds_its_sample_pictures_and_icon_without_a_checkout(w
     assert Path(where) == site / "dalle_studio" / "_resources"
     assert "astronaut.png" in samples
     assert (Path(where) / "icons" / "dalle-studio.svg").is_file()
+
+
+def test_smoke_scripts_mask_is_a_png_with_a_transparent_square_to_fill():
+    from PIL import Image
+
+    smoke = load_script("smoke")
+    data = smoke.square_hole_mask(64, 48)
+    assert smoke.png_size(data) == (64, 48)
+    with Image.open(io.BytesIO(data)) as mask:
+        alpha = mask.convert("RGBA").getchannel("A")
+        assert alpha.getpixel((32, 24)) == 0  # the middle is to be filled
+        assert alpha.getpixel((2, 2)) == 255  # the rest is kept
+        assert alpha.getpixel((16, 12)) == 0 and alpha.getpixel((15, 11)) == 255
