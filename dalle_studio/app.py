@@ -25,9 +25,16 @@ from dalle_studio.core.resources import resources_dir, samples_dir
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document
 from dalle_studio.jobs.tasks import TaskRegistry
+from dalle_studio.library import Library, ThumbnailStore
+from dalle_studio.library.settings import SETTINGS as LIBRARY_SETTINGS
+from dalle_studio.ui.canvas.panels import CanvasUi, install
+from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
+from dalle_studio.ui.canvas.tool_state import CanvasTools
 from dalle_studio.ui.canvas.view import CanvasView
 from dalle_studio.ui.dialogs.error_dialog import error_box
-from dalle_studio.ui.gallery.placeholder import GalleryPlaceholder
+from dalle_studio.ui.gallery.panel import GalleryPanel
+from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
+from dalle_studio.ui.gallery.wiring import connect_gallery
 from dalle_studio.ui.main_window import MainWindow
 from dalle_studio.ui.prompt.panel import PromptPanel
 from dalle_studio.ui.theme import follow_color_scheme
@@ -63,20 +70,37 @@ class Studio:
     document: Document
     window: MainWindow
     errors: ErrorReporter
+    library: Library
+    gallery: GalleryPanel
+    canvas: CanvasUi
+
+    def close(self) -> None:
+        """Release what outlives the window: thumbnail threads, the library's database."""
+        self.gallery.background.wait()
+        self.gallery.thumbnails.shutdown()
+        self.library.close()
 
 
 def build_window(paths: AppPaths) -> Studio:
     """Build settings, document, panels and the main window (a QApplication must exist)."""
     paths.ensure()
-    settings = Settings.load(paths.settings_file)
+    settings = Settings.load(paths.settings_file, CANVAS_SETTINGS, LIBRARY_SETTINGS)
     window_ref: list[MainWindow] = []
     errors = ErrorReporter(lambda: window_ref[0] if window_ref else None, paths.log_file)
     tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
     document = Document()
-    canvas = CanvasView(document)
-    window = MainWindow(settings, document, tasks, canvas, PromptPanel(), GalleryPlaceholder(), samples_dir())
+    tools = CanvasTools(settings)
+    canvas = CanvasView(document, tools)
+    library = Library(paths.data / "library")
+    thumbnails = ThumbnailCache(ThumbnailStore(paths.cache, size=settings.get("gallery.thumbnail_size")))
+    prompt_panel = PromptPanel()
+    prompt_panel.prompt.textChanged.connect(lambda: document.set_prompt(prompt_panel.text()))
+    gallery = GalleryPanel(library, thumbnails, settings=settings)
+    window = MainWindow(settings, document, tasks, canvas, prompt_panel, gallery, samples_dir())
+    connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
     window_ref.append(window)
-    return Studio(settings, paths, tasks, document, window, errors)
+    canvas_ui = install(window, document, tools, settings)
+    return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui)
 
 
 def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
@@ -137,5 +161,6 @@ def run(image: str | None = None) -> int:
     with loop:
         loop.run_until_complete(closing.wait())
         loop.run_until_complete(studio.tasks.cancel_all())
+    studio.close()
     log.info("%s stopped", APP_NAME)
     return 0

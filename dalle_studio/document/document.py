@@ -1,33 +1,73 @@
-"""The picture being worked on: its pixels, where it came from, and its undo history.
+"""The picture being worked on: its pixels, its mask, its frame, where it came from, and its undo history.
 
-The document is the one owner of this state; widgets show it and send user input back to it.
+The document is the one owner of this state; widgets show it and send user input back to it. Every change goes
+through ``undo_stack`` and is announced by a signal carrying the changed region, so views repaint only that.
+
+Coordinates are picture pixels. The mask has the picture's size (``Format_Alpha8``: 255 = keep, 0 = regenerate,
+values between blend). The frame is the rectangle sent to the model; it may reach beyond the picture.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Signal
-from PySide6.QtGui import QColor, QImage, QUndoStack
+import numpy as np
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QUndoStack
+
+from dalle_studio.document import mask_ops, pixels
+from dalle_studio.document.brush import BrushTip
+from dalle_studio.document.commands import FrameCommand, PatchCommand, ResizeCanvasCommand
+from dalle_studio.document.compose import composite_through_mask
+from dalle_studio.document.signals import emit
+from dalle_studio.document.snapshot import Snapshot, StaleSnapshotError
+from dalle_studio.document.stroke import MaskStroke
+from dalle_studio.document.tiles import TileRecorder, diff
+
+KEEP = 255
+REGENERATE = 0
 
 
 class Document(QObject):
     """One open picture. ``replace`` starts a new picture; edits go through ``undo_stack``."""
 
     image_replaced = Signal()  # a different picture is open (history restarted)
-    image_changed = Signal()  # pixels of the open picture changed
+    image_changed = Signal()  # pixels of the open picture changed (see picture_changed for where)
     path_changed = Signal(object)  # Path | None
+    picture_changed = Signal(QRect)  # this region of the picture changed
+    mask_changed = Signal(QRect)  # this region of the mask changed
+    frame_changed = Signal(QRect)  # the new frame
+    canvas_resized = Signal(QPoint)  # the canvas changed size; the old origin now lies at this point
+    prompt_changed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self._image = QImage()
+        self._mask = QImage()
+        self._frame = QRect()
+        self._origin = QPoint()  # where the first picture's origin lies now (moves as the canvas grows)
+        self._generation = 0  # changes with every replace(): snapshots of older pictures are stale
         self._path: Path | None = None
         self._metadata: dict[str, str] = {}
+        self._prompt = ""
+        self._stroke: MaskStroke | None = None
 
+    # -- state --------------------------------------------------------------------------------------------
     @property
     def image(self) -> QImage:
+        """The picture (``Format_ARGB32``). Treat it as read-only: change it through the document."""
         return self._image
+
+    @property
+    def mask(self) -> QImage:
+        """The mask (``Format_Alpha8``, 255 = keep, 0 = regenerate). Read-only, like ``image``."""
+        return self._mask
+
+    @property
+    def frame(self) -> QRect:
+        """The region sent to the model, in picture coordinates; may reach beyond the picture."""
+        return QRect(self._frame)
 
     @property
     def path(self) -> Path | None:
@@ -39,6 +79,16 @@ class Document(QObject):
         return dict(self._metadata)
 
     @property
+    def prompt(self) -> str:
+        return self._prompt
+
+    def set_prompt(self, prompt: str) -> None:
+        """The artist's prompt (not part of the undo history: the text box has its own)."""
+        if prompt != self._prompt:
+            self._prompt = prompt
+            emit(self.prompt_changed, prompt)
+
+    @property
     def is_empty(self) -> bool:
         return self._image.isNull()
 
@@ -46,16 +96,213 @@ class Document(QObject):
     def size(self) -> QSize:
         return self._image.size()
 
+    @property
+    def rect(self) -> QRect:
+        return self._image.rect()
+
+    def mask_is_empty(self) -> bool:
+        """True when nothing is marked to regenerate."""
+        return self.is_empty or bool((pixels.peek(self._mask) == KEEP).all())
+
     def replace(self, image: QImage, path: Path | None = None, metadata: dict[str, str] | None = None) -> None:
-        """Open ``image`` as the document's picture; the history starts anew."""
+        """Open ``image`` as the document's picture, with an empty mask and the frame around it; the history
+        starts anew."""
         if image.isNull():
             raise ValueError("cannot open an empty image")
+        if self._stroke is not None:
+            self._stroke.abort()
+        self.undo_stack.clear()
         self._image = image.convertToFormat(QImage.Format.Format_ARGB32)
+        self._mask = QImage(self._image.size(), QImage.Format.Format_Alpha8)
+        self._mask.fill(KEEP)
+        self._frame = self._image.rect()
+        self._origin = QPoint()
+        self._generation += 1
         self._path = path
         self._metadata = dict(metadata or {})
-        self.undo_stack.clear()
-        self.image_replaced.emit()
-        self.path_changed.emit(path)
+        emit(self.image_replaced)
+        emit(self.path_changed, path)
+
+    # -- painting the mask ---------------------------------------------------------------------------------
+    def begin_stroke(self, tip: BrushTip, *, erase: bool = False) -> MaskStroke:
+        """Start a brush drag: dabs go on the mask at once; ``commit()`` makes the whole drag one undo step."""
+        if self.is_empty:
+            raise RuntimeError("no picture is open")
+        return MaskStroke(self, tip, erase=erase)
+
+    def fill_mask(self, area: QPainterPath | QRect, *, erase: bool = False, text: str | None = None) -> None:
+        """Mark ``area`` (a rectangle or any outline, antialiased) to regenerate, or to keep when ``erase``."""
+        path = QPainterPath()
+        if isinstance(area, QRect):
+            path.addRect(area)
+        else:
+            path = area
+        self._end_stroke()
+        bounds = path.boundingRect().toAlignedRect().adjusted(-1, -1, 1, 1).intersected(self.rect)
+        if bounds.isEmpty():
+            return
+        coverage = QImage(bounds.size(), QImage.Format.Format_Alpha8)
+        coverage.fill(0)
+        painter = QPainter(coverage)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(-bounds.left(), -bounds.top())
+        painter.fillPath(path, QColor(0, 0, 0, 255))
+        painter.end()
+        recorder = TileRecorder(self._mask)
+        recorder.touch(bounds)
+        region = pixels.view(self._mask, bounds)
+        cover = pixels.read(coverage)
+        region[...] = np.maximum(region, cover) if erase else np.minimum(region, 255 - cover)
+        self._push_mask_patch(recorder, text or ("Unmask area" if erase else "Mask area"))
+
+    def clear_mask(self) -> None:
+        """Keep everything (nothing to regenerate)."""
+        self._apply_mask_array(np.full((self.size.height(), self.size.width()), KEEP, np.uint8), "Clear mask")
+
+    def mask_all(self) -> None:
+        """Regenerate everything."""
+        self._apply_mask_array(np.full((self.size.height(), self.size.width()), REGENERATE, np.uint8), "Mask all")
+
+    def invert_mask(self) -> None:
+        self._apply_mask_array(mask_ops.invert(pixels.read(self._mask)), "Invert mask")
+
+    def grow_mask(self, px: int) -> None:
+        self._apply_mask_array(mask_ops.grow(pixels.read(self._mask), px), f"Grow mask by {px} px")
+
+    def shrink_mask(self, px: int) -> None:
+        self._apply_mask_array(mask_ops.shrink(pixels.read(self._mask), px), f"Shrink mask by {px} px")
+
+    def feather_mask(self, px: int) -> None:
+        self._apply_mask_array(mask_ops.feather(pixels.read(self._mask), px), f"Feather mask by {px} px")
+
+    def set_mask(self, picture: QImage, text: str = "Load mask") -> None:
+        """Use ``picture`` as the mask (its alpha when it has any, else grey with white = regenerate), scaled
+        to the picture's size if it differs."""
+        if picture.size() != self.size:
+            picture = picture.scaled(self.size, mode=pixels.SMOOTH)
+        rgba = pixels.read(picture.convertToFormat(QImage.Format.Format_RGBA8888))
+        self._apply_mask_array(mask_ops.from_rgba(rgba), text)
+
+    def mask_picture(self) -> QImage:
+        """The mask as a picture to save: black, alpha = mask (0 = regenerate), ``Format_RGBA8888``."""
+        return pixels.from_array(mask_ops.to_rgba(pixels.read(self._mask)), QImage.Format.Format_RGBA8888)
+
+    # -- frame, canvas and results ------------------------------------------------------------------------
+    def set_frame(self, frame: QRect, text: str = "Move frame") -> None:
+        """Make ``frame`` the region to send, as one undo step (nothing happens if it is unchanged)."""
+        if frame.isEmpty():
+            raise ValueError("the frame cannot be empty")
+        if frame != self._frame:
+            self.undo_stack.push(FrameCommand(self, self._frame, frame, text))
+
+    def grow_canvas(self, bounds: QRect, text: str = "Grow canvas") -> QPoint:
+        """Grow the canvas to include ``bounds`` (new area transparent), as one undo step. Returns where the
+        old origin lies afterwards: add it to coordinates taken before the growth."""
+        self._end_stroke()
+        target = self.rect.united(bounds)
+        if target == self.rect:
+            return QPoint()
+        command = ResizeCanvasCommand(self, target, text)
+        self.undo_stack.push(command)
+        return command.offset
+
+    def snapshot(self, prompt: str | None = None) -> Snapshot:
+        """An immutable copy of what to send (picture, mask, frame, prompt); painting can go on meanwhile.
+        Costs nothing until the document next changes its pixels (Qt shares them copy-on-write)."""
+        return Snapshot(QImage(self._image), QImage(self._mask), QRect(self._frame),
+                        self._prompt if prompt is None else prompt, QPoint(self._origin), self._generation)
+
+    def apply_result(self, result: QImage, snapshot: Snapshot, *, through_mask: bool = True, feather: int = 0,
+                     text: str = "Apply result") -> QRect:
+        """Put a model's ``result`` for ``snapshot`` into the picture as one undo step: scaled to the snapshot's
+        frame, composited through its mask (feathered by ``feather`` px) unless ``through_mask`` is False,
+        growing the canvas first when the frame reaches beyond it. Returns the changed region.
+        Raises :class:`StaleSnapshotError` when another picture was opened since the snapshot."""
+        if snapshot.generation != self._generation or self.is_empty:
+            raise StaleSnapshotError("the picture this result was made for is no longer open")
+        self._end_stroke()
+        frame = snapshot.frame.translated(self._origin - snapshot.origin)
+        self.undo_stack.beginMacro(text)
+        try:
+            frame.translate(self.grow_canvas(frame))
+            weight = snapshot.send_mask()
+            if feather:
+                weight = pixels.from_array(mask_ops.feather(pixels.read(weight), feather), weight.format())
+            scaled = result.convertToFormat(QImage.Format.Format_ARGB32).scaled(frame.size(), mode=pixels.SMOOTH)
+            recorder = TileRecorder(self._image)
+            recorder.touch(frame)
+            region = pixels.view(self._image, frame)
+            ours = region.copy()
+            theirs = pixels.read(scaled)
+            keep = pixels.read(weight) if through_mask else np.zeros(theirs.shape[:2], np.uint8)
+            region[...] = composite_through_mask(ours, theirs, keep)
+            self.undo_stack.push(PatchCommand(self, text, picture=recorder.finish()))
+        finally:
+            self.undo_stack.endMacro()
+        self._picture_region_changed(frame)
+        return frame
+
+    # -- shared with commands and strokes ------------------------------------------------------------------
+    def _stroke_started(self, stroke: MaskStroke) -> None:
+        self._end_stroke()
+        self._stroke = stroke
+
+    def _stroke_ended(self, stroke: MaskStroke) -> None:
+        if self._stroke is stroke:
+            self._stroke = None
+
+    def _end_stroke(self) -> None:
+        """Commit a drag still in progress before anything that replaces or resizes the mask."""
+        if self._stroke is not None:
+            self._stroke.commit()
+
+    def _apply_mask_array(self, new: np.ndarray, text: str) -> None:
+        if self.is_empty:
+            return
+        self._end_stroke()
+        patch = diff(self._mask, new)
+        if patch:
+            self.undo_stack.push(PatchCommand(self, text, mask=patch))
+            self._mask_region_changed(patch.bounds)
+
+    def _push_mask_patch(self, recorder: TileRecorder, text: str) -> None:
+        bounds = QRect(recorder.bounds)
+        patch = recorder.finish()
+        self._mask_region_changed(bounds)
+        if patch:
+            self.undo_stack.push(PatchCommand(self, text, mask=patch))
+
+    def _mask_region_changed(self, rect: QRect) -> None:
+        if not rect.isEmpty():
+            emit(self.mask_changed, QRect(rect))
+
+    def _picture_region_changed(self, rect: QRect) -> None:
+        if not rect.isEmpty():
+            emit(self.picture_changed, QRect(rect))
+            emit(self.image_changed)
+
+    def _set_frame(self, frame: QRect) -> None:
+        self._frame = QRect(frame)
+        emit(self.frame_changed, QRect(frame))
+
+    def _resize_canvas(self, bounds: QRect) -> None:
+        """Make the canvas cover ``bounds`` (current coordinates): new area transparent and kept."""
+        image = QImage(bounds.size(), QImage.Format.Format_ARGB32)
+        image.fill(0)
+        mask = QImage(bounds.size(), QImage.Format.Format_Alpha8)
+        mask.fill(KEEP)
+        old = self.rect.translated(-bounds.topLeft())
+        shared = old.intersected(image.rect())
+        source = shared.translated(bounds.topLeft())
+        pixels.view(image, shared)[...] = pixels.read(self._image, source)
+        pixels.view(mask, shared)[...] = pixels.read(self._mask, source)
+        self._image, self._mask = image, mask
+        offset = QPoint(-bounds.left(), -bounds.top())
+        self._origin += offset
+        self._frame.translate(offset)
+        emit(self.canvas_resized, offset)
+        emit(self.frame_changed, QRect(self._frame))
+        emit(self.image_changed)
 
 
 def blank_image(width: int, height: int, color: QColor | None) -> QImage:
@@ -63,3 +310,7 @@ def blank_image(width: int, height: int, color: QColor | None) -> QImage:
     image = QImage(width, height, QImage.Format.Format_ARGB32)
     image.fill(color if color is not None else QColor(0, 0, 0, 0))
     return image
+
+
+__all__ = ["KEEP", "REGENERATE", "BrushTip", "Document", "MaskStroke", "Snapshot", "StaleSnapshotError",
+           "blank_image"]

@@ -139,6 +139,16 @@ class MainWindow(QMainWindow):
         panels.addAction(dock.toggleViewAction())
         return dock
 
+    def add_menu(self, key: str, title: str, actions: list[QAction | None]) -> QMenu:
+        """Add a menu before Help (used by later parts of the app); None in ``actions`` is a separator. Its
+        shortcuts are listed in Help > Keyboard shortcuts."""
+        menu = QMenu(title, self)
+        for action in actions:
+            menu.addSeparator() if action is None else menu.addAction(action)
+        self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
+        self.menus = {**{k: m for k, m in self.menus.items() if k != "help"}, key: menu, "help": self.menus["help"]}
+        return menu
+
     # -- state ---------------------------------------------------------------------------------------------
     def _on_image_replaced(self) -> None:
         doc = self.document

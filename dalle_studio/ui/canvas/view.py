@@ -1,106 +1,339 @@
-"""The canvas view: shows the document's picture, sharp at any zoom, over a checkerboard."""
+"""The canvas view: the document's picture and mask, sharp at any zoom, over a checkerboard; the tools' input.
+
+Navigation: Ctrl+wheel and pinch zoom to the pointer; +/-, fit and 100 % from the View menu; pan with space-drag,
+middle-drag, the wheel and the scroll bars. Painting: the active tool (see ``tools.py``) gets the left button
+(and the right one, which erases). Escape cancels a gesture.
+The view keeps no document state: it repaints the regions the document says changed.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPixmap, QWheelEvent
-from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QPalette, QTransform, QWheelEvent
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QPinchGesture, QWidget
 
 from dalle_studio.document.document import Document
+from dalle_studio.document.signals import emit
 from dalle_studio.ui.canvas.checkerboard import checkerboard_brush
+from dalle_studio.ui.canvas.composite import Composite
+from dalle_studio.ui.canvas.items import BrushOutline, FrameItem, PictureItem, selection_outline
+from dalle_studio.ui.canvas.tool_state import CanvasTools, Tool
+from dalle_studio.ui.canvas.tools import AreaHandler, BrushHandler, FrameHandler, Handler
 
 ZOOM_STEPS = (0.05, 0.0625, 0.083, 0.125, 0.167, 0.25, 0.333, 0.5, 0.667, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0,
               32.0)
 
 
 class CanvasView(QGraphicsView):
-    """Shows ``document``; zoom with Ctrl+wheel and the View menu; pans with the scroll bars."""
+    """Shows ``document`` as ``tools`` say, and turns pointer input into document edits."""
 
     zoom_changed = Signal(float)
 
-    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, tools: CanvasTools, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        self.tools = tools
         self.setObjectName("canvas")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setBackgroundRole(QPalette.ColorRole.Dark)
         self._scene = QGraphicsScene(self)
         self.setScene(self._scene)
-        self._picture = QGraphicsPixmapItem()
-        self._picture.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self._scene.addItem(self._picture)
+        self.composite = Composite(document, tools)
+        self.picture_item = PictureItem(self.composite)
+        self.frame_item = FrameItem()
+        self.outline = BrushOutline()
+        self.outline.hide()
+        self.selection = selection_outline()
+        for item in (self.picture_item, self.frame_item, self.selection, self.outline):
+            self._scene.addItem(item)
         self._checker = checkerboard_brush()
-        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._handlers: dict[Tool, Handler] = {
+            Tool.BRUSH: BrushHandler(document, tools),
+            Tool.RECTANGLE: AreaHandler(document, tools, self.selection, lasso=False),
+            Tool.LASSO: AreaHandler(document, tools, self.selection, lasso=True),
+            Tool.FRAME: FrameHandler(document, tools, self._preview_frame),
+        }
+        self._handlers[Tool.ERASER] = self._handlers[Tool.BRUSH]
+        self._gesture: Handler | None = None
+        self._pan_from: QPointF | None = None
+        self._space = False
         self._zoom = 1.0
         self._fit_pending = True
         document.image_replaced.connect(self._on_image_replaced)
-        document.image_changed.connect(self._on_image_changed)
+        document.canvas_resized.connect(self._on_canvas_resized)
+        document.mask_changed.connect(self._on_region_changed)
+        document.picture_changed.connect(self._on_region_changed)
+        document.frame_changed.connect(self._on_frame_changed)
+        tools.changed.connect(self._on_tools_changed)
         self._on_image_replaced()
+        self._update_cursor()
 
     @property
     def zoom(self) -> float:
         return self._zoom
 
+    # -- document and tool events -----------------------------------------------------------------------------
     def _on_image_replaced(self) -> None:
-        self._on_image_changed()
+        self._cancel_gesture()
+        self.composite.rebuild()
+        self.picture_item.resized()
+        self._on_frame_changed()
         self.fit()
 
-    def _on_image_changed(self) -> None:
-        image = self.document.image
-        self._picture.setPixmap(QPixmap.fromImage(image) if not image.isNull() else QPixmap())
-        self._scene.setSceneRect(QRectF(self._picture.boundingRect()))
+    def _on_canvas_resized(self, offset: QPoint) -> None:
+        self._cancel_gesture()
+        self.composite.rebuild()
+        self.picture_item.resized()
+        self._update_scene_rect()
+        # keep the picture where it was on screen
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + round(offset.x() * self._zoom))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(offset.y() * self._zoom))
+
+    def _on_region_changed(self, rect: QRect) -> None:
+        if self.composite.image.size() != self.document.size:
+            return  # a resize is under way; canvas_resized rebuilds everything
+        shown = self.composite.update(rect)
+        if not shown.isEmpty():
+            self.picture_item.update(QRectF(shown))
+
+    def _on_frame_changed(self, *_args: object) -> None:
+        self._show_frame(self.document.frame)
+        self._update_scene_rect()
+
+    def _show_frame(self, rect: QRect) -> None:
+        if self.document.is_empty:
+            self.frame_item.set_frame(QRect(), "", QRectF())
+            return
+        send = self.tools.frame_sizes.send_size(rect.size())
+        label = f"{rect.width()} × {rect.height()} → {send.width()} × {send.height()}"
+        self.frame_item.set_frame(rect, label, QRectF(self.document.rect))
+
+    def _preview_frame(self, rect: QRect | None) -> None:
+        self._show_frame(rect if rect is not None else self.document.frame)
+
+    def _on_tools_changed(self, what: str) -> None:
+        if what == "display":
+            self.composite.rebuild()
+            self.picture_item.update()
+        elif what in ("frame_sizes", "frame_shape"):
+            self._show_frame(self.document.frame)
+        elif what == "tool":
+            self._cancel_gesture()
+        self._update_cursor()
+
+    # -- drawing --------------------------------------------------------------------------------------------
+    def content_rect(self) -> QRectF:
+        """The picture and the frame, in scene coordinates."""
+        if self.document.is_empty:
+            return QRectF()
+        return QRectF(self.document.rect).united(QRectF(self.document.frame))
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        super().drawBackground(painter, rect)
-        if not self.document.is_empty:
-            painter.save()
-            painter.setBrushOrigin(0, 0)
-            painter.fillRect(self._picture.boundingRect().intersected(rect), self._checker)
-            painter.restore()
+        painter.fillRect(rect, self.palette().color(QPalette.ColorRole.Dark))
+        content = self.content_rect()
+        if content.isEmpty():
+            return
+        # the checkerboard keeps its size on screen at every zoom
+        painter.save()
+        device = painter.worldTransform().mapRect(content.intersected(rect))
+        painter.resetTransform()
+        painter.setBrushOrigin(0, 0)
+        painter.fillRect(device, self._checker)
+        painter.restore()
 
-    def set_zoom(self, zoom: float) -> None:
+    def _update_scene_rect(self) -> None:
+        content = self.content_rect()
+        if content.isEmpty():
+            self._scene.setSceneRect(QRectF())
+            return
+        # room to bring any corner of the picture to the middle of the window, at the current zoom
+        mx = self.viewport().width() / self._zoom / 2
+        my = self.viewport().height() / self._zoom / 2
+        self._scene.setSceneRect(content.adjusted(-mx, -my, mx, my))
+
+    # -- zoom -----------------------------------------------------------------------------------------------
+    def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
+        """Zoom to ``zoom`` (1 = 100 %), keeping the picture point under ``anchor`` (a viewport position,
+        default its centre) where it is."""
         zoom = max(ZOOM_STEPS[0], min(ZOOM_STEPS[-1], zoom))
+        if anchor is None:
+            anchor = QPointF(self.viewport().rect().center())
+        fixed = self.to_scene(anchor)
         self._zoom = zoom
-        self.resetTransform()
-        self.scale(zoom, zoom)
-        pixel_exact = zoom >= 1.0
-        self._picture.setTransformationMode(
-            Qt.TransformationMode.FastTransformation if pixel_exact else Qt.TransformationMode.SmoothTransformation
-        )
-        self.zoom_changed.emit(zoom)
+        self.setTransform(QTransform.fromScale(zoom, zoom))
+        self._update_scene_rect()
+        moved = self.viewportTransform().map(fixed) - anchor
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + round(moved.x()))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(moved.y()))
+        emit(self.zoom_changed, zoom)
 
-    def zoom_in(self) -> None:
-        self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom * 1.001), ZOOM_STEPS[-1]))
+    def zoom_in(self, anchor: QPointF | None = None) -> None:
+        self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom * 1.001), ZOOM_STEPS[-1]), anchor)
 
-    def zoom_out(self) -> None:
-        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self._zoom / 1.001), ZOOM_STEPS[0]))
+    def zoom_out(self, anchor: QPointF | None = None) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self._zoom / 1.001), ZOOM_STEPS[0]), anchor)
 
     def actual_size(self) -> None:
         self.set_zoom(1.0)
 
     def fit(self) -> None:
-        if self.document.is_empty:
+        """Show the whole picture and frame, as large as the window allows."""
+        content = self.content_rect()
+        view = self.viewport().rect().adjusted(12, 12, -12, -12)
+        if content.isEmpty() or view.isEmpty():
             return
-        rect = self._picture.boundingRect()
-        view = self.viewport().rect().adjusted(8, 8, -8, -8)
-        if rect.isEmpty() or view.isEmpty():
-            return
-        self.set_zoom(min(view.width() / rect.width(), view.height() / rect.height()))
-        self.centerOn(self._picture)
+        self.set_zoom(min(view.width() / content.width(), view.height() / content.height()))
+        self.centerOn(content.center())
+
+    def to_scene(self, pos: QPointF) -> QPointF:
+        """A viewport position in picture pixels, with sub-pixel precision."""
+        return self.viewportTransform().inverted()[0].map(QPointF(pos))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = event.angleDelta().y() / 120
-            if steps:
-                self.set_zoom(self._zoom * (1.25**steps))
+            delta = event.angleDelta().y() or event.pixelDelta().y()
+            if delta:
+                self.set_zoom(self._zoom * (1.0015 ** delta), event.position())
             event.accept()
             return
         super().wheelEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if (isinstance(event, QNativeGestureEvent)
+                and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture):
+            self.set_zoom(self._zoom * (1 + event.value()), event.position())
+            return True
+        if event.type() == QEvent.Type.Gesture:
+            pinch = event.gesture(Qt.GestureType.PinchGesture)
+            if isinstance(pinch, QPinchGesture):
+                centre = self.viewport().mapFromGlobal(pinch.centerPoint().toPoint())
+                self.set_zoom(self._zoom * pinch.scaleFactor(), QPointF(centre))
+                return True
+        return super().viewportEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update_scene_rect()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._fit_pending:
             self._fit_pending = False
             self.fit()
+
+    # -- pointer --------------------------------------------------------------------------------------------
+    def _handler(self) -> Handler:
+        return self._handlers[self.tools.tool]
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (button == Qt.MouseButton.LeftButton and self._space):
+            self._pan_from = event.position()
+            self._update_cursor()
+        elif button in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton) and self._gesture is None:
+            self._gesture = self._handler()
+            self._gesture.press(self.to_scene(event.position()), event)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = self.to_scene(event.position())
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
+        elif self._gesture is not None:
+            self._gesture.move(pos, event)
+        self._place_outline(pos)
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None and event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.LeftButton):
+            self._pan_from = None
+            self._update_cursor()
+        elif self._gesture is not None and not event.buttons() & (Qt.MouseButton.LeftButton |
+                                                                 Qt.MouseButton.RightButton):
+            gesture, self._gesture = self._gesture, None
+            gesture.release(self.to_scene(event.position()), event)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.mousePressEvent(event)
+
+    def _cancel_gesture(self) -> None:
+        if self._gesture is not None:
+            gesture, self._gesture = self._gesture, None
+            gesture.cancel()
+
+    def _place_outline(self, pos: QPointF) -> None:
+        show = self.tools.tool.paints and self._pan_from is None and not self._space and self.underMouse()
+        if show:
+            self.outline.set_brush(self.tools.brush_size, self.tools.tool == Tool.ERASER)
+            self.outline.setPos(pos)
+        self.outline.setVisible(show)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.outline.hide()
+        super().leaveEvent(event)
+
+    def _update_cursor(self) -> None:
+        if self._pan_from is not None:
+            shape = Qt.CursorShape.ClosedHandCursor
+        elif self._space:
+            shape = Qt.CursorShape.OpenHandCursor
+        elif self.tools.tool.paints:
+            shape = Qt.CursorShape.BlankCursor  # the brush outline is the cursor
+        elif self.tools.tool == Tool.FRAME:
+            shape = Qt.CursorShape.SizeAllCursor
+        else:
+            shape = Qt.CursorShape.CrossCursor
+        self.viewport().setCursor(shape)
+        if self.tools.tool.paints:
+            self.outline.set_brush(self.tools.brush_size, self.tools.tool == Tool.ERASER)
+        else:
+            self.outline.hide()
+
+    # -- keys -----------------------------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.isAutoRepeat() and event.key() == Qt.Key.Key_Space:
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Space:
+            self._space = True
+            self.outline.hide()
+            self._update_cursor()
+        elif event.key() == Qt.Key.Key_Escape:
+            self._cancel_gesture()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.isAutoRepeat():
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Space:
+            self._space = False
+            self._update_cursor()
+        else:
+            super().keyReleaseEvent(event)
+            return
+        event.accept()
+
+    def focusOutEvent(self, event) -> None:
+        self._space = False
+        self._update_cursor()
+        super().focusOutEvent(event)
+
+
+__all__ = ["ZOOM_STEPS", "CanvasView"]

@@ -1,0 +1,301 @@
+"""Errors of the Images API layer: a small tree like the official SDK's, with messages a person understands.
+
+Public API:
+
+- :class:`ImagesAPIError` — base of everything this layer raises; ``str()`` is the human message.
+- :class:`APIError` — the server (or our validation) answered with an error: ``code``, ``param``, ``type``.
+- :class:`APIStatusError` — an HTTP error status; subclasses per status: :class:`BadRequestError` (400),
+  :class:`AuthenticationError` (401), :class:`PermissionDeniedError` (403), :class:`NotFoundError` (404),
+  :class:`ConflictError` (409), :class:`UnprocessableEntityError` (422), :class:`RateLimitError` (429),
+  :class:`InternalServerError` (5xx); refinements :class:`ContentRefusedError` (safety system),
+  :class:`ModelNotFoundError` (model gone), :class:`QuotaExhaustedError` (out of credit, never retried).
+- :class:`RequestValidationError` — a request refused *before* sending (a :class:`BadRequestError` with the
+  ``param``/``code`` the real API would answer); the embedded engine answers with it too (:meth:`APIError.to_body`).
+- :class:`StreamError` — an ``error`` event inside an SSE stream.
+- :class:`APIConnectionError`, :class:`APITimeoutError` — no answer; :class:`APIResponseError` — an answer we
+  cannot use (not JSON, truncated, invalid base64, an image URL that fails).
+- :func:`error_from_response` — ``(status, body, headers)`` → the matching exception.
+- :func:`error_from_stream_event` — the ``error`` object of a stream event → the matching exception.
+- :func:`parse_wait_seconds` — how long a 429 asks us to wait (headers, then "try again in 6m0s" in the message).
+
+Every message passes through :func:`dalle_studio.core.logs.redact`, so a key a server echoes back never leaks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from dalle_studio.core.logs import redact
+
+REFUSAL_CODES = frozenset({"moderation_blocked", "content_policy_violation", "image_content_policy_violation"})
+CURRENT_MODEL_SUGGESTION = "gpt-image-2"
+
+
+class ImagesAPIError(Exception):
+    """Base of every error of the API layer. ``str(exc)`` is written for the person using the program."""
+
+    attempts: int = 1  # requests made before giving up (retries included); set by the client
+
+    def __init__(self, message: str) -> None:
+        self.message = redact(message)
+        super().__init__(self.message)
+
+
+class APIError(ImagesAPIError):
+    """The server (or validation on its behalf) refused: carries the OpenAI error fields."""
+
+    status: int | None = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        type: str | None = None,
+        server_message: str | None = None,
+        request_id: str | None = None,
+        body: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.param = param
+        self.type = type
+        self.server_message = redact(server_message) if server_message else None
+        self.request_id = request_id
+        self.body = body
+
+    def to_body(self) -> dict[str, Any]:
+        """The error as the API's JSON body: ``{"error": {message, type, param, code}}``."""
+        return {"error": {"message": self.server_message or self.message, "type": self.type or "invalid_request_error",
+                          "param": self.param, "code": self.code}}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self.status}, code={self.code!r}, param={self.param!r}, " \
+               f"message={self.message!r})"
+
+
+class APIStatusError(APIError):
+    """An HTTP error status. ``status`` is the HTTP status; ``headers`` the response headers (lower-case keys)."""
+
+    def __init__(self, message: str, *, status: int, headers: Mapping[str, str] | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.status = status
+        self.headers = {k.lower(): v for k, v in (headers or {}).items()}
+
+
+class BadRequestError(APIStatusError):
+    """400: the request breaks a rule (size, image, parameter)."""
+
+
+class ContentRefusedError(BadRequestError):
+    """400: the provider's safety system refused the prompt or the picture."""
+
+
+class RequestValidationError(BadRequestError):
+    """Refused before sending: the request breaks a rule of its model. Nothing was sent."""
+
+    def __init__(self, message: str, *, param: str | None, code: str | None = "invalid_value",
+                 type: str = "invalid_request_error") -> None:
+        super().__init__(message, status=400, param=param, code=code, type=type, server_message=message)
+
+
+class AuthenticationError(APIStatusError):
+    """401: the key is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not use this model or endpoint (for example an unverified organisation)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such endpoint or model here."""
+
+
+class ModelNotFoundError(NotFoundError):
+    """The model is unknown to the provider or has been shut down."""
+
+
+class ConflictError(APIStatusError):
+    """409: a conflict on the provider's side (retried)."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the provider understood the request but cannot process it."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; ``retry_after`` says how long to wait (seconds) when known."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class QuotaExhaustedError(RateLimitError):
+    """429 ``insufficient_quota``: out of credit. Never retried; the user must act."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the provider failed (retried)."""
+
+
+class StreamError(APIError):
+    """An ``error`` event inside a stream of partial images."""
+
+
+class APIConnectionError(ImagesAPIError):
+    """No usable answer: the connection failed or dropped mid-way."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The provider did not answer in time."""
+
+
+class APIResponseError(ImagesAPIError):
+    """The provider answered, but with something we cannot use (not JSON, truncated, invalid image data)."""
+
+
+_CLASS_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError, 401: AuthenticationError, 403: PermissionDeniedError, 404: NotFoundError,
+    409: ConflictError, 422: UnprocessableEntityError, 429: RateLimitError,
+}
+
+_TRY_AGAIN_RE = re.compile(r"try again in ((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)", re.IGNORECASE)
+_DURATION_PART_RE = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _parse_duration(text: str) -> float:
+    return sum(float(n) * _UNIT_SECONDS[unit] for n, unit in _DURATION_PART_RE.findall(text))
+
+
+def parse_wait_seconds(headers: Mapping[str, str], message: str = "", *, now: float | None = None) -> float | None:
+    """Seconds a rate-limited caller should wait: ``retry-after-ms``, ``retry-after`` (seconds or HTTP date),
+    then "Please try again in 1m30s" in the message; ``None`` when nothing says."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    try:
+        if "retry-after-ms" in lower:
+            return max(0.0, float(lower["retry-after-ms"]) / 1000)
+    except ValueError:
+        pass
+    if "retry-after" in lower:
+        value = lower["retry-after"].strip()
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                when = None
+            if when is not None:
+                return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    match = _TRY_AGAIN_RE.search(message or "")
+    return _parse_duration(match.group(1)) if match else None
+
+
+def _human_message(cls: type[APIStatusError], status: int, code: str | None, param: str | None,
+                   server_message: str, wait: float | None, model: str | None) -> str:
+    said = f" The provider said: {server_message}" if server_message else ""
+    if cls is ContentRefusedError:
+        return "The request was refused by the provider's safety system. Change the prompt or the picture and try " \
+               f"again.{said}"
+    if cls is QuotaExhaustedError:
+        return "Your API account has run out of credit (insufficient_quota). Add credit or raise the limit in the " \
+               f"provider's billing settings; retrying will not help.{said}"
+    if cls is RateLimitError:
+        when = f"Wait about {wait:.0f} s and try again." if wait is not None else "Wait a little and try again."
+        return f"The provider is rate limiting this key. {when}{said}"
+    if cls is AuthenticationError:
+        return f"The API key was refused (invalid, revoked or missing). Check the key in Preferences.{said}"
+    if cls is PermissionDeniedError:
+        return f"This key is not allowed to do this (model or organisation not enabled).{said}"
+    if cls is ModelNotFoundError:
+        name = f"The model {model!r}" if model else "This model"
+        return f"{name} is not available from this provider (unknown or shut down). Try a current model such as " \
+               f"{CURRENT_MODEL_SUGGESTION}.{said}"
+    if cls is NotFoundError:
+        return f"The provider has no such endpoint or resource (HTTP 404). Check the provider's base URL.{said}"
+    if cls is BadRequestError:
+        if code == "invalid_size" or param == "size":
+            return f"The size was refused by the provider.{said}"
+        if param in {"image", "image[]", "mask"} or (code or "").startswith("invalid_image"):
+            return f"The provider refused the {param or 'image'}.{said}"
+        return f"The provider refused the request{f' (parameter {param})' if param else ''}.{said}"
+    if cls is InternalServerError:
+        return f"The provider failed (HTTP {status}). It may work if you try again later.{said}"
+    return f"The provider answered HTTP {status}.{said}"
+
+
+def _pick_class(status: int, code: str | None, err_type: str | None) -> type[APIStatusError]:
+    if code in REFUSAL_CODES or err_type == "image_generation_user_error":
+        return ContentRefusedError
+    if code == "insufficient_quota" or err_type == "insufficient_quota":
+        return QuotaExhaustedError
+    if code == "model_not_found":
+        return ModelNotFoundError
+    if status >= 500:
+        return InternalServerError
+    return _CLASS_BY_STATUS.get(status, APIStatusError)
+
+
+def error_from_response(status: int, body: bytes | str | Mapping[str, Any] | None,
+                        headers: Mapping[str, str] | None = None, *, model: str | None = None) -> APIStatusError:
+    """The exception for an error response, like the SDK's ``_make_status_error``: reads ``body["error"]`` (or the
+    whole body), copies code/param/type, and picks a class by status and code. Works on HTML or empty bodies too."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    parsed: object = body
+    if isinstance(body, bytes | str):
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+            parsed = text
+    err: Mapping[str, Any] = {}
+    if isinstance(parsed, Mapping):
+        inner = parsed.get("error", parsed)
+        err = inner if isinstance(inner, Mapping) else {"message": str(inner)}
+    code = err.get("code") if isinstance(err.get("code"), str) else None
+    param = err.get("param") if isinstance(err.get("param"), str) else None
+    err_type = err.get("type") if isinstance(err.get("type"), str) else None
+    server_message = err.get("message") if isinstance(err.get("message"), str) else ""
+    if not err and isinstance(parsed, str):
+        server_message = _summarise_text(parsed)
+    cls = _pick_class(status, code, err_type)
+    wait = parse_wait_seconds(headers, server_message) if issubclass(cls, RateLimitError) else None
+    message = _human_message(cls, status, code, param, server_message, wait, model)
+    kw: dict[str, Any] = dict(status=status, headers=headers, code=code, param=param, type=err_type,
+                              server_message=server_message or None, request_id=headers.get("x-request-id"),
+                              body=parsed)
+    if issubclass(cls, RateLimitError):
+        return cls(message, retry_after=wait, **kw)
+    return cls(message, **kw)
+
+
+def error_from_stream_event(data: Mapping[str, Any], *, model: str | None = None) -> APIError:
+    """The exception for an ``error`` event inside a stream (the SDK raises on any truthy ``error`` key)."""
+    inner = data.get("error", data)
+    err: Mapping[str, Any] = inner if isinstance(inner, Mapping) else {"message": str(inner)}
+    code = err.get("code") if isinstance(err.get("code"), str) else None
+    server_message = str(err.get("message") or "")
+    if code in REFUSAL_CODES or err.get("type") == "image_generation_user_error":
+        return error_from_response(400, {"error": dict(err)}, model=model)
+    return StreamError(
+        f"The provider reported an error while streaming the result.{' ' + server_message if server_message else ''}",
+        code=code, param=err.get("param") if isinstance(err.get("param"), str) else None,
+        type=err.get("type") if isinstance(err.get("type"), str) else None,
+        server_message=server_message or None, body=dict(data),
+    )
+
+
+def _summarise_text(text: str, limit: int = 200) -> str:
+    """A short, readable excerpt of a non-JSON error body (an HTML error page becomes its visible text)."""
+    stripped = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", text, flags=re.S | re.I)
+    stripped = re.sub(r"<[^>]+>", " ", stripped)
+    stripped = " ".join(stripped.split())
+    return stripped[:limit] + ("…" if len(stripped) > limit else "")

@@ -1,0 +1,64 @@
+"""Reading a stream of partial images (SSE, parsed by httpx-sse), with error events surfaced as errors.
+
+Public API:
+
+- :func:`read_image_stream` — consume an open ``text/event-stream`` response: each partial image is decoded off
+  the event loop and handed to ``on_partial`` as it arrives; returns the ``*.completed`` events' payloads.
+  An ``error`` event (or any payload with a truthy ``error`` key, as the SDK checks) raises the matching error;
+  a stream that ends before any completed image raises :class:`APIResponseError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from httpx_sse import EventSource, SSEError
+
+from dalle_studio.api.errors import APIConnectionError, APIResponseError, APITimeoutError, error_from_stream_event
+from dalle_studio.api.requests import image_format
+from dalle_studio.api.results import PartialImage, decode_b64_image
+
+PartialCallback = Callable[[PartialImage], object]
+
+
+async def read_image_stream(response: httpx.Response, *, on_partial: PartialCallback | None = None,
+                            model: str | None = None, where: str = "the provider") -> list[dict[str, Any]]:
+    """The completed events of an image stream; partial images go to ``on_partial`` (index, decoded bytes)."""
+    completed: list[dict[str, Any]] = []
+    try:
+        async for sse in EventSource(response).aiter_sse():
+            if sse.data.strip() == "[DONE]":
+                break
+            if not sse.data:
+                continue
+            try:
+                payload = json.loads(sse.data)
+            except ValueError as exc:
+                raise APIResponseError("The provider sent a stream event that is not JSON.") from exc
+            if not isinstance(payload, dict):
+                raise APIResponseError("The provider sent a stream event that is not a JSON object.")
+            if sse.event == "error" or payload.get("error") or payload.get("type") == "error":
+                raise error_from_stream_event(payload, model=model)
+            kind = str(payload.get("type") or sse.event or "")
+            if kind.endswith(".partial_image"):
+                if on_partial is not None:
+                    data = await asyncio.to_thread(decode_b64_image, payload.get("b64_json"))
+                    index = payload.get("partial_image_index")
+                    on_partial(PartialImage(index if isinstance(index, int) else 0, data, image_format(data)))
+            elif kind.endswith(".completed"):
+                completed.append(payload)
+    except SSEError as exc:
+        raise APIResponseError(f"The provider's stream is malformed: {exc}") from exc
+    except httpx.TimeoutException as exc:
+        raise APITimeoutError(f"{where} stopped sending the stream ({type(exc).__name__}).") from exc
+    except httpx.TransportError as exc:
+        raise APIConnectionError(f"The stream from {where} was cut off: {exc or type(exc).__name__}.") from exc
+    finally:
+        await response.aclose()
+    if not completed:
+        raise APIResponseError("The stream ended before the finished image arrived.")
+    return completed

@@ -1,0 +1,141 @@
+"""One job: an immutable input (the document snapshot and the request), its state, and what came back.
+
+A job is a QObject so the UI can follow it through ``changed``; only the queue and the runner change it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+_ids = itertools.count(1)
+
+
+class JobKind(StrEnum):
+    EDIT = "edit"
+    VARIATION = "variation"
+    GENERATION = "generation"
+
+    @property
+    def label(self) -> str:
+        return {"edit": "Edit", "variation": "Variations", "generation": "Generation"}[self.value]
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+
+
+@dataclass(frozen=True)
+class JobInput:
+    """Everything a job sends, fixed when it is queued so painting can go on while it runs."""
+
+    kind: JobKind
+    prompt: str
+    model: str
+    provider: str  # the provider's display name, e.g. "Embedded engine", "OpenAI"
+    params: dict[str, Any] = field(default_factory=dict)  # size, n, quality, background, output_format, ...
+    spec: Any = None  # the model's ModelSpec
+    snapshot: Any = None  # the document's Snapshot (picture, mask, frame) when the job was queued
+    via_edit: bool = False  # Variations sent as an edit of the whole picture (no variations endpoint)
+    note: str = ""  # shown to the user, e.g. which path Variations takes
+
+
+@dataclass
+class JobResult:
+    """One image a job produced, already filed in the library."""
+
+    index: int
+    raw: QImage  # what the model returned, at the frame's size in document pixels
+    composited: QImage | None  # raw pasted through the mask onto the original (edits), else None
+    library_id: int | None = None
+    revised_prompt: str | None = None
+    filing_error: str | None = None  # why it is not in the gallery, when filing failed
+
+    @property
+    def best(self) -> QImage:
+        return self.composited if self.composited is not None else self.raw
+
+
+@dataclass(frozen=True)
+class JobError:
+    """A failure told to the user: what happened, and what to do about it."""
+
+    message: str
+    hint: str = ""
+    retryable: bool = True
+
+
+class Job(QObject):
+    """A request in flight or done. ``changed`` fires on every state, progress or result change."""
+
+    changed = Signal()
+
+    def __init__(self, job_input: JobInput, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.id = next(_ids)
+        self.input = job_input
+        self.state = JobState.QUEUED
+        self.results: list[JobResult] = []
+        self.partial: QImage | None = None  # the newest partial image while streaming
+        self.error: JobError | None = None
+        self.status = "Waiting to start"
+        self.created = time.monotonic()
+        self.started: float | None = None
+        self.ended: float | None = None
+        self.retry_of: Job | None = None
+
+    @property
+    def kind(self) -> JobKind:
+        return self.input.kind
+
+    @property
+    def elapsed(self) -> float:
+        if self.started is None:
+            return 0.0
+        return (self.ended or time.monotonic()) - self.started
+
+    def set_state(self, state: JobState, status: str = "") -> None:
+        self.state = state
+        if state is JobState.RUNNING and self.started is None:
+            self.started = time.monotonic()
+        if state.finished:
+            self.ended = time.monotonic()
+            self.partial = None
+        self.status = status or state.value.capitalize()
+        self.changed.emit()
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+        self.changed.emit()
+
+    def add_partial(self, image: QImage) -> None:
+        self.partial = image
+        self.changed.emit()
+
+    def add_result(self, result: JobResult) -> None:
+        self.results.append(result)
+        self.changed.emit()
+
+    def fail(self, error: JobError) -> None:
+        self.error = error
+        self.set_state(JobState.FAILED, error.message)
+
+    def title(self) -> str:
+        prompt = self.input.prompt.strip().splitlines()[0] if self.input.prompt.strip() else ""
+        if len(prompt) > 48:
+            prompt = prompt[:47] + "…"
+        return f"{self.kind.label}: {prompt}" if prompt else self.kind.label

@@ -1,0 +1,65 @@
+"""Picture work of a job, run in worker threads: encoding what is sent, decoding and placing what comes back."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+from PySide6.QtGui import QImage
+
+from dalle_studio.api.prepare import Placement, restore_region
+from dalle_studio.document import pixels
+from dalle_studio.document.compose import composite_through_mask
+from dalle_studio.document.qimage import pil_to_qimage, qimage_to_pil
+
+
+def png_bytes(image: QImage) -> bytes:
+    """``image`` as a PNG (fast compression: it is re-encoded to the model's limits anyway)."""
+    buffer = io.BytesIO()
+    qimage_to_pil(image).save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def decode(data: bytes) -> QImage:
+    """A result or partial image file (PNG/JPEG/WebP) as an ARGB32 QImage."""
+    with Image.open(io.BytesIO(data)) as opened:
+        return pil_to_qimage(opened.convert("RGBA")).convertToFormat(QImage.Format.Format_ARGB32)
+
+
+def place_in_frame(data: bytes, placement: Placement, framed: QImage) -> QImage:
+    """The model's picture mapped back onto the frame it was made for, at the frame's size in document pixels.
+
+    Where the request cropped the frame to the model's shape, the uncovered edges keep the frame's own pixels.
+    """
+    with Image.open(io.BytesIO(data)) as opened:
+        region, box = restore_region(opened.convert("RGBA"), placement)
+    base = qimage_to_pil(framed)
+    if base.size != placement.source_size:
+        base = base.resize(placement.source_size, Image.Resampling.LANCZOS)
+    base.paste(region, box[:2])
+    if base.size != (framed.width(), framed.height()):
+        base = base.resize((framed.width(), framed.height()), Image.Resampling.LANCZOS)
+    return pil_to_qimage(base).convertToFormat(QImage.Format.Format_ARGB32)
+
+
+def composite(raw: QImage, framed: QImage, keep: QImage) -> QImage:
+    """``raw`` pasted into ``framed`` through ``keep`` (Alpha8; 0 = take raw), as the canvas would accept it."""
+    ours = pixels.read(framed.convertToFormat(QImage.Format.Format_ARGB32))
+    theirs = pixels.read(raw.convertToFormat(QImage.Format.Format_ARGB32))
+    return pixels.from_array(composite_through_mask(ours, theirs, pixels.read(keep)), QImage.Format.Format_ARGB32)
+
+
+def drift(raw: QImage, framed: QImage, keep: QImage, threshold: int = 12) -> tuple[QImage, float]:
+    """Where ``raw`` changed pixels the mask (``keep``, Alpha8) said to keep: an overlay (red, alpha by the size
+    of the change) and the share of kept pixels that drifted visibly."""
+    ours = pixels.read(framed.convertToFormat(QImage.Format.Format_ARGB32)).astype(np.int16)
+    theirs = pixels.read(raw.convertToFormat(QImage.Format.Format_ARGB32)).astype(np.int16)
+    kept = pixels.read(keep) == 255
+    change = np.abs(ours[..., :3] - theirs[..., :3]).max(axis=2)
+    drifted = (change > threshold) & kept
+    overlay = np.zeros(ours.shape, np.uint8)
+    overlay[..., 2] = 255  # red, in ARGB32's BGRA memory order
+    overlay[..., 3] = np.where(drifted, np.clip(80 + change, 0, 255), 0).astype(np.uint8)
+    share = float(drifted.sum()) / max(1, int(kept.sum()))
+    return pixels.from_array(overlay, QImage.Format.Format_ARGB32), share

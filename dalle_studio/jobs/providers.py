@@ -1,0 +1,135 @@
+"""The providers the workflow can send to: the embedded engine (always there) and the configured ones.
+
+Owns one :class:`ImagesClient` per provider and the engine's process, which starts on the first request that
+needs it and again after a crash (``engine_restarted`` tells the user).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from PySide6.QtCore import QObject, Signal
+
+from dalle_studio.api import providers as p
+from dalle_studio.api.catalog import ModelChoice
+from dalle_studio.api.client import ImagesClient
+from dalle_studio.api.keys import KeyStore
+from dalle_studio.api.settings import providers_from
+from dalle_studio.api.transport import RetryPolicy
+from dalle_studio.core.settings import Settings
+from dalle_studio.engine.catalog import ENGINE_MODEL_ID, engine_spec
+from dalle_studio.engine.supervisor import EngineSupervisor
+from dalle_studio.jobs.explain import JobRefused
+
+log = logging.getLogger(__name__)
+
+ENGINE_NAME = "Embedded engine"
+
+
+class ProviderHub(QObject):
+    """Which providers exist, which has a key, and a ready client for each."""
+
+    engine_restarted = Signal()
+    providers_changed = Signal()
+
+    def __init__(self, settings: Settings, keys: KeyStore, supervisor: EngineSupervisor,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.keys = keys
+        self.supervisor = supervisor
+        self._clients: dict[str, ImagesClient] = {}
+        self._engine_url: str | None = None
+        self._models: dict[str, list[ModelChoice]] = {}
+        settings.subscribe(self._on_setting)
+
+    def _on_setting(self, key: str, _value: object) -> None:
+        if key.startswith("api."):
+            self.providers_changed.emit()
+
+    # -- what exists --------------------------------------------------------------------------------------
+    def providers(self) -> list[p.Provider]:
+        """The engine first, then the configured providers in their stored order."""
+        engine = p.engine(self._engine_url or "http://127.0.0.1:1/v1", name=ENGINE_NAME)
+        return [engine, *[x for x in providers_from(self.settings) if x.name != ENGINE_NAME]]
+
+    def provider(self, name: str) -> p.Provider:
+        for provider in self.providers():
+            if provider.name == name:
+                return provider
+        raise JobRefused(f"There is no provider named {name!r}.", "Choose a provider in the prompt panel.")
+
+    def has_key(self, provider: p.Provider) -> bool:
+        return provider.kind == p.ENGINE or self.keys.get(provider) is not None
+
+    def keyed_providers(self) -> list[p.Provider]:
+        return [x for x in self.providers() if x.kind != p.ENGINE and self.has_key(x)]
+
+    def default_provider(self) -> p.Provider:
+        """The active provider when it has a key; else the engine, so the app works with no key at all."""
+        wanted = self.settings.get("api.active_provider")
+        for provider in self.providers():
+            if provider.name == wanted and self.has_key(provider):
+                return provider
+        return self.providers()[0]
+
+    def is_engine(self, provider: p.Provider) -> bool:
+        return provider.kind == p.ENGINE
+
+    # -- clients ------------------------------------------------------------------------------------------
+    async def client(self, provider: p.Provider) -> ImagesClient:
+        """A client ready to send to ``provider``; starts (or restarts) the engine when it is the engine."""
+        if provider.kind == p.ENGINE:
+            return await self._engine_client()
+        key = self.keys.get(provider)
+        if key is None:
+            raise JobRefused(f"No API key is set for {provider.name}.",
+                             "Add the key in Edit > Preferences > Providers, or choose the embedded engine.")
+        client = self._clients.get(provider.name)
+        if client is None or client.provider != provider:
+            if client is not None:
+                await client.aclose()
+            client = self._make_client(provider, key)
+            self._clients[provider.name] = client
+        return client
+
+    async def _engine_client(self) -> ImagesClient:
+        base_url, token, restarted = await self.supervisor.ensure_running()
+        if restarted:
+            self.engine_restarted.emit()
+        client = self._clients.get(ENGINE_NAME)
+        if client is None or base_url != self._engine_url:
+            if client is not None:
+                await client.aclose()
+            self._engine_url = base_url
+            client = self._make_client(p.engine(base_url, name=ENGINE_NAME), token)
+            self._clients[ENGINE_NAME] = client
+        return client
+
+    def _make_client(self, provider: p.Provider, key) -> ImagesClient:
+        return ImagesClient(provider, key, timeout=self.settings.get("api.timeout_s"),
+                            retry=RetryPolicy(max_retries=self.settings.get("api.max_retries")),
+                            max_concurrency=self.settings.get("api.max_concurrency"),
+                            max_download_bytes=self.settings.get("api.max_download_mb") * 1024 * 1024)
+
+    async def models(self, provider: p.Provider, today: date | None = None) -> list[ModelChoice]:
+        """The models ``provider`` offers, merged with the table (cached per provider)."""
+        if provider.name in self._models:
+            return self._models[provider.name]
+        if provider.kind == p.ENGINE:
+            choices = [ModelChoice(ENGINE_MODEL_ID, engine_spec(), True, None, False)]
+        else:
+            client = await self.client(provider)
+            choices = await client.models(today or date.today())
+        self._models[provider.name] = choices
+        return choices
+
+    def forget_models(self) -> None:
+        self._models.clear()
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+        self.supervisor.stop()

@@ -1,0 +1,47 @@
+"""Thumbnails on disk, in the cache folder: made once per image and size, named by the image's hash so they
+survive database rebuilds. Qt-free; the gallery calls :meth:`ThumbnailStore.ensure` from worker threads."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from dalle_studio.core.atomic import atomic_write_bytes
+
+
+class ThumbnailStore:
+    """JPEG thumbnails at most ``size`` pixels on their long side, under ``cache_dir/thumbs/<size>/``."""
+
+    def __init__(self, cache_dir: Path, size: int = 256) -> None:
+        self.size = size
+        self.folder = Path(cache_dir) / "thumbs" / str(size)
+
+    def path(self, sha: str) -> Path:
+        return self.folder / sha[:2] / f"{sha}.jpg"
+
+    def ensure(self, sha: str, source: Path) -> Path:
+        """The thumbnail's path, making it from ``source`` first if needed. Raises ``OSError`` (file missing or
+        unreadable) or ``PIL.UnidentifiedImageError`` (damaged)."""
+        target = self.path(sha)
+        if target.exists():
+            return target
+        atomic_write_bytes(target, self.make(source.read_bytes()))
+        return target
+
+    def make(self, data: bytes) -> bytes:
+        """Encode a thumbnail of image ``data`` (transparency shown over mid grey, as the canvas shows it)."""
+        with Image.open(io.BytesIO(data)) as im:
+            im.draft("RGB", (self.size, self.size))  # JPEG: decode at reduced scale, far faster
+            im.thumbnail((self.size, self.size), Image.Resampling.BILINEAR, reducing_gap=2.0)
+            if im.mode in ("RGBA", "LA", "P", "PA"):
+                rgba = im.convert("RGBA")
+                flat = Image.new("RGB", rgba.size, (128, 128, 128))
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+                im = flat
+            elif im.mode != "RGB":
+                im = im.convert("RGB")
+            out = io.BytesIO()
+            im.save(out, "JPEG", quality=85)
+            return out.getvalue()

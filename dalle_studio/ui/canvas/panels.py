@@ -1,0 +1,43 @@
+"""Puts the canvas's menus, toolbar and panels (History, Send preview) into the main window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QUndoView
+
+from dalle_studio.core.settings import Settings
+from dalle_studio.document.document import Document
+from dalle_studio.ui.canvas.actions import CanvasActions
+from dalle_studio.ui.canvas.history import history_panel
+from dalle_studio.ui.canvas.preview import SendPreview
+from dalle_studio.ui.canvas.tool_state import CanvasTools
+from dalle_studio.ui.canvas.toolbar import CanvasToolBar
+from dalle_studio.ui.main_window import MainWindow
+
+
+@dataclass
+class CanvasUi:
+    """What :func:`install` added, for the composition root and tests."""
+
+    actions: CanvasActions
+    toolbar: CanvasToolBar
+    history: QUndoView
+    history_dock: QDockWidget
+    preview: SendPreview
+    preview_dock: QDockWidget
+
+
+def install(window: MainWindow, document: Document, tools: CanvasTools, settings: Settings) -> CanvasUi:
+    """Add the Tools and Mask menus, the tools toolbar, and the History and Send preview panels to ``window``."""
+    actions = CanvasActions(document, tools, settings, window)
+    for key, title, items in actions.menus():
+        window.add_menu(key, title, items)
+    toolbar = CanvasToolBar(tools, actions, window)
+    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+    history = history_panel(document)
+    history_dock = window.add_dock("History", "historyDock", history, Qt.DockWidgetArea.RightDockWidgetArea)
+    preview = SendPreview(document, tools)
+    preview_dock = window.add_dock("Send preview", "previewDock", preview, Qt.DockWidgetArea.LeftDockWidgetArea)
+    return CanvasUi(actions, toolbar, history, history_dock, preview, preview_dock)

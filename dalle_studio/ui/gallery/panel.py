@@ -1,0 +1,366 @@
+"""The gallery panel: every image in the library as a grid of thumbnails, with search and filters, a details pane
+with lineage, and actions on the selection. Actions that belong to other parts of the app (the canvas, the prompt,
+the job queue) leave as signals; the panel itself only reads and edits the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dalle_studio.core.settings import Settings
+from dalle_studio.library import ImageRecord, ImportReport, Library, LibraryEvent, Query
+from dalle_studio.library.export import DEFAULT_TEMPLATE, export_image, export_many
+from dalle_studio.ui.gallery.actions import build_actions
+from dalle_studio.ui.gallery.background import Background
+from dalle_studio.ui.gallery.delegate import ThumbnailDelegate
+from dalle_studio.ui.gallery.details import DetailsPane
+from dalle_studio.ui.gallery.export_dialog import ExportManyDialog, ask_save_as
+from dalle_studio.ui.gallery.filters import FilterBar
+from dalle_studio.ui.gallery.model import LibraryModel
+from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
+
+
+class GalleryPanel(QWidget):
+    """The gallery dock's contents.
+
+    Signals (each carries the :class:`ImageRecord` concerned, the first selected one when several are):
+    ``open_in_canvas``, ``use_as_variation_source``, ``run_again``, ``recall_prompt``; ``open_file(Path)`` for a
+    lineage source picture or mask that is not itself a library image; ``status_message(str)`` for the status bar.
+    """
+
+    open_in_canvas = Signal(object)
+    use_as_variation_source = Signal(object)
+    run_again = Signal(object)
+    recall_prompt = Signal(object)
+    open_file = Signal(Path)
+    status_message = Signal(str)
+
+    def __init__(self, library: Library, thumbnails: ThumbnailCache, parent: QWidget | None = None, *,
+                 settings: Settings | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gallery")
+        self.library = library
+        self.thumbnails = thumbnails
+        self.settings = settings
+        self.background = Background(self)
+        self.background.failed.connect(lambda what, exc: self._tell(f"Could not {what}: {exc}"))
+        self.model = LibraryModel(library, thumbnails, self)
+        self.filters = FilterBar(self)
+        self.view = QListView(self)
+        self.view.setObjectName("galleryGrid")
+        cell = int(settings.get("gallery.thumbnail_size")) if settings else 160
+        self.view.setViewMode(QListView.ViewMode.IconMode)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setMovement(QListView.Movement.Static)
+        self.view.setUniformItemSizes(True)  # layout asks one row for its size, not ten thousand
+        self.view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.view.setBatchSize(500)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setIconSize(QSize(cell, cell))
+        self.view.setItemDelegate(ThumbnailDelegate(cell, self.view))
+        self.view.setModel(self.model)
+        self.view.setAcceptDrops(False)
+        self.view.viewport().setAcceptDrops(False)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.details = DetailsPane(library, thumbnails, self)
+        self.warning_banner = QLabel(self, wordWrap=True)
+        self.warning_banner.setObjectName("galleryWarnings")
+        self.warning_banner.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 4px; }")
+        self.count_label = QLabel(self)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.warning_banner)
+        layout.addWidget(self.filters)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.count_label)
+        self.setAcceptDrops(True)
+        self.actions: dict[str, QAction] = build_actions(self)
+        self._last_trashed: list[int] = []
+        self.filters.query_changed.connect(self.set_query)
+        self.view.activated.connect(lambda _index: self.open_selected())
+        self.view.customContextMenuRequested.connect(self._show_menu)
+        self.view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.model.library_changed.connect(self._on_library_changed)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.rowsRemoved.connect(self._update_count)
+        self.details.image_activated.connect(self.select_image)
+        self.details.file_activated.connect(self.open_file)
+        self.filters.set_choices(models=library.models(), tags=library.tags())
+        self._show_warnings()
+        self._update_count()
+        self._update_actions()
+        # Files deleted behind the library's back are found and marked without holding up the first screen.
+        self.background.run("check the library's files", library.check_files)
+
+    # ---- what is shown ----------------------------------------------------------------------------------
+
+    def set_query(self, query: Query) -> None:
+        self.model.set_query(query)
+        self._update_actions()
+
+    def selected_records(self) -> list[ImageRecord]:
+        """The selected images in grid order."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
+        return [r for row in rows if (r := self.model.record(row)) is not None]
+
+    def current_record(self) -> ImageRecord | None:
+        selected = self.selected_records()
+        return selected[0] if selected else None
+
+    def select_image(self, image_id: int) -> None:
+        """Select and show ``image_id``, clearing the filters first if they hide it."""
+        row = self.model.row_of(image_id)
+        if row is None:
+            record = self.library.get(image_id)
+            if record is None:
+                return
+            self.filters.blockSignals(True)
+            self.filters.search.clear()
+            for combo in (self.filters.kind, self.filters.model, self.filters.date, self.filters.tag):
+                combo.setCurrentIndex(0)
+            self.filters.favourites.setChecked(False)
+            self.filters.trash.setChecked(record.trashed)
+            self.filters.blockSignals(False)
+            self.set_query(self.filters.query())
+            row = self.model.row_of(image_id)
+            if row is None:
+                return
+        index = self.model.index(row)
+        self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.view.scrollTo(index)
+
+    # ---- actions on the selection -------------------------------------------------------------------------
+
+    def open_selected(self) -> None:
+        self._emit_first(self.open_in_canvas)
+
+    def use_selected_as_variation_source(self) -> None:
+        self._emit_first(self.use_as_variation_source)
+
+    def run_selected_again(self) -> None:
+        self._emit_first(self.run_again)
+
+    def recall_selected_prompt(self) -> None:
+        self._emit_first(self.recall_prompt)
+
+    def copy_prompt(self) -> None:
+        records = self.selected_records()
+        if records:
+            QGuiApplication.clipboard().setText("\n\n".join(r.prompt for r in records))
+            self._tell("Prompt copied.")
+
+    def copy_image(self) -> None:
+        record = self.current_record()
+        if record is None:
+            return
+        # Decoding a full-size PNG takes tens of milliseconds: off the UI thread.
+        self.background.run("copy the image", lambda: QImage(str(record.path)), self._put_image_on_clipboard)
+
+    def toggle_favourite(self) -> None:
+        records = self.selected_records()
+        if records:
+            make = not all(r.favourite for r in records)
+            ids = [r.id for r in records]
+            self.background.run("mark favourites", lambda: self.library.set_favourite(ids, make))
+
+    def ask_and_add_tags(self) -> None:
+        text, ok = QInputDialog.getText(self, "Add tags", "Tags (separated by commas):")
+        if ok:
+            self.add_tags([t for t in text.split(",") if t.strip()])
+
+    def add_tags(self, tags: list[str]) -> None:
+        ids = [r.id for r in self.selected_records()]
+        if ids and tags:
+            self.background.run("add tags", lambda: self.library.add_tags(ids, tags))
+
+    def delete_selected(self) -> None:
+        """Move the selection to the trash; :meth:`undo_delete` brings it back."""
+        ids = [r.id for r in self.selected_records()]
+        if not ids:
+            return
+        self._last_trashed = ids
+        self.background.run("move to the trash", lambda: self.library.trash(ids),
+                            lambda _: self._tell(f"{len(ids)} image(s) moved to the trash. Undo with Ctrl+Z."))
+        self._update_actions()
+
+    def undo_delete(self) -> None:
+        ids, self._last_trashed = self._last_trashed, []
+        if ids:
+            self.background.run("restore from the trash", lambda: self.library.restore(ids))
+        self._update_actions()
+
+    def restore_selected(self) -> None:
+        ids = [r.id for r in self.selected_records()]
+        if ids:
+            self.background.run("restore from the trash", lambda: self.library.restore(ids))
+
+    def empty_trash(self, *, confirm: bool = True) -> None:
+        if confirm and QMessageBox.question(
+                self, "Empty the trash", "Delete every image in the trash for good? This cannot be undone."
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        self._last_trashed = []
+        self.background.run("empty the trash", self.library.empty_trash,
+                            lambda n: self._tell(f"{n} image(s) deleted for good."))
+
+    def reveal_selected(self) -> None:
+        record = self.current_record()
+        if record is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(record.path.parent)))
+
+    def export_selected(self) -> None:
+        records = self.selected_records()
+        if len(records) == 1:
+            self._save_as(records[0])
+        elif records:
+            self._export_many(records)
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Bring image files (or folders of them) into the library, in the background."""
+        self._tell(f"Importing {len(paths)} item(s)…")
+        self.background.run("import images", lambda: self.library.import_files(paths), self._on_imported)
+
+    # ---- drops --------------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # ---- internals ----------------------------------------------------------------------------------------
+
+    def _emit_first(self, signal) -> None:
+        record = self.current_record()
+        if record is not None:
+            signal.emit(record)
+
+    def _put_image_on_clipboard(self, image: QImage) -> None:
+        if image.isNull():
+            self._tell("Could not copy the image: its file is missing or damaged.")
+            return
+        QGuiApplication.clipboard().setImage(image)
+        self._tell("Image copied.")
+
+    def _save_as(self, record: ImageRecord) -> None:
+        folder = self.settings.get("export.last_folder") if self.settings else ""
+        quality = int(self.settings.get("export.quality")) if self.settings else 90
+        answer = ask_save_as(self, folder, record.prompt, quality)
+        if answer is None:
+            return
+        path, fmt, quality = answer
+        self._remember_folder(path.parent)
+        self.background.run("export the image", lambda: export_image(record, path, fmt=fmt, quality=quality),
+                            lambda p: self._tell(f"Saved {p.name}."))
+
+    def _export_many(self, records: list[ImageRecord]) -> None:
+        s = self.settings
+        dialog = ExportManyDialog(
+            self, count=len(records), folder=s.get("export.last_folder") if s else "",
+            template=s.get("export.name_template") if s else DEFAULT_TEMPLATE,
+            fmt=s.get("export.format") if s else "png", quality=int(s.get("export.quality")) if s else 90,
+            sample=records[0])
+        if dialog.exec() != ExportManyDialog.DialogCode.Accepted:
+            return
+        dest, template, fmt, quality, as_zip = dialog.choice()
+        if s:
+            s.set("export.name_template", template)
+            s.set("export.format", fmt)
+            s.set("export.quality", quality)
+        self._remember_folder(dest.parent if as_zip else dest)
+        self.background.run(
+            "export the images",
+            lambda: export_many(records, dest, template=template, fmt=fmt, quality=quality, as_zip=as_zip),
+            lambda names: self._tell(f"Exported {len(names)} image(s) to {dest}."))
+
+    def _remember_folder(self, folder: Path) -> None:
+        if self.settings:
+            self.settings.set("export.last_folder", str(folder))
+
+    def _on_imported(self, report: ImportReport) -> None:
+        parts = [f"Imported {len(report.added)} image(s)"]
+        if report.already_present:
+            parts.append(f"{len(report.already_present)} already in the library")
+        if report.skipped:
+            parts.append(f"{len(report.skipped)} skipped ({report.skipped[0][0].name}: {report.skipped[0][1]})")
+        self._tell("; ".join(parts) + ".")
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.details.show_record(self.model.record(current.row()) if current.isValid() else None)
+
+    def _on_library_changed(self, event: LibraryEvent) -> None:
+        self.filters.set_choices(models=self.library.models(), tags=self.library.tags())
+        shown = self.details.record
+        if shown is not None and (shown.id in event.ids or event.kind == "reset" or event.kind == "added"):
+            self.details.show_record(self.library.get(shown.id))
+        if len(self.library.warnings) != len(self.warning_banner.text().splitlines()):
+            self._show_warnings()
+        self._update_actions()
+
+    def _show_warnings(self) -> None:
+        warnings = self.library.warnings
+        self.warning_banner.setText("\n".join(warnings))
+        self.warning_banner.setVisible(bool(warnings))
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(f"{n} image{'s' if n != 1 else ''}" + (" in the trash" if self.model.query.trash
+                                                                        else ""))
+
+    def _update_actions(self) -> None:
+        n = len(self.view.selectionModel().selectedIndexes())
+        in_trash = self.model.query.trash
+        for name, action in self.actions.items():
+            if name == "undo_delete":
+                action.setEnabled(bool(self._last_trashed))
+            elif name == "empty_trash":
+                action.setVisible(in_trash)
+            elif name == "restore":
+                action.setVisible(in_trash)
+                action.setEnabled(n > 0)
+            elif name == "delete":
+                action.setVisible(not in_trash)
+                action.setEnabled(n > 0)
+            elif name in ("open", "variation", "run_again", "recall", "copy_image", "reveal"):
+                action.setEnabled(n >= 1)
+            else:
+                action.setEnabled(n > 0)
+
+    def _show_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for name in ("open", "variation", "run_again", "recall", None, "copy_image", "copy_prompt", None,
+                     "favourite", "tags", "export", "reveal", None, "delete", "undo_delete", "restore",
+                     "empty_trash"):
+            if name is None:
+                menu.addSeparator()
+            elif self.actions[name].isVisible():
+                menu.addAction(self.actions[name])
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _tell(self, text: str) -> None:
+        self.status_message.emit(text)

@@ -1,0 +1,1 @@
+"""The jobs panel: every request, its state, and its Cancel and Retry buttons."""

@@ -1,0 +1,71 @@
+"""A real workflow: document, library on disk, the embedded engine as a real process on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from dalle_studio.api.keys import KeyStore
+from dalle_studio.api.settings import SETTINGS as API_SETTINGS
+from dalle_studio.core.settings import Settings
+from dalle_studio.document.document import Document
+from dalle_studio.engine.supervisor import EngineSupervisor
+from dalle_studio.jobs.providers import ProviderHub
+from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
+from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
+from dalle_studio.jobs.workflow import Workflow
+from dalle_studio.library import Library
+
+
+class MemoryKeyring:
+    """A keychain of the tests' own (FIELD-NOTES: no Secret Service on these machines)."""
+
+    def __init__(self) -> None:
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.store.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.store[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(scope="session")
+def engine_supervisor():
+    supervisor = EngineSupervisor()
+    supervisor.start()
+    yield supervisor
+    supervisor.stop()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings.load(tmp_path / "settings.json", API_SETTINGS, WORKFLOW_SETTINGS, SPENDING_SETTINGS)
+
+
+@pytest.fixture
+def keys(tmp_path):
+    return KeyStore(file=tmp_path / "keys.json", backend=MemoryKeyring(), env={})
+
+
+@pytest.fixture
+def workflow(qapp, loop, tmp_path, settings, keys, engine_supervisor):
+    library = Library(tmp_path / "library")
+    hub = ProviderHub(settings, keys, engine_supervisor)
+    flow = Workflow(Document(), library, hub, settings)
+    yield flow
+    loop.run_until_complete(flow.queue.cancel_all())
+    for client in hub._clients.values():
+        loop.run_until_complete(client.aclose())
+    library.close()
+
+
+async def until(condition, timeout=60.0):
+    deadline = asyncio.get_event_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_event_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.02)
