@@ -8,8 +8,9 @@ Figures:
 - ``gallery_search_ms``: median time from a keystroke in the search box to the narrowed grid repainted, over the
   keystrokes of a few searches; ``gallery_search_max_ms`` the worst. Baseline ``search_sql_ms``: the library query
   alone.
-- ``gallery_mem_mb``: resident memory growth from before the library is opened to after the panel has been shown
-  and scrolled from top to bottom, every screen's thumbnails loaded (Qt and the modules already imported).
+- ``gallery_mem_mb``: resident memory growth, in a fresh process, from before the library is opened to after the
+  panel has been shown and scrolled from top to bottom, every screen's thumbnails loaded (the baseline is the same
+  process with Qt and the modules imported).
 - ``thumbs_per_s``: thumbnails made by the gallery's thumbnail cache (2 worker threads) from 1024x1024 PNG results.
   Baselines: ``thumbs_serial_per_s``, the same work in one plain loop; ``png_decode_per_s``, Pillow only decoding
   the same PNGs (the ceiling: decoding holds the GIL).
@@ -25,6 +26,7 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,9 +52,6 @@ SEARCHES = ("fox in", "castle at sunset", "watercolour owl", "neon city rob")
 def run(report: Callable[..., None]) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from tests.pyside_refcount import hold_references
-
-    hold_references()  # PySide6 6.12 on Python 3.11 needs it: see tests/pyside_refcount.py
     app = QApplication.instance() or QApplication(sys.argv[:1])
     root = Path(tempfile.gettempdir()) / f"dalle-studio-bench-gallery-{COUNT}"
     library_dir = ensure_library(root / "library")
@@ -68,7 +67,7 @@ def run(report: Callable[..., None]) -> None:
         report("gallery_search_ms", search_median, "ms")
         report("gallery_search_max_ms", search_max, "ms")
         report("search_sql_ms", sql, "ms")
-        report("gallery_mem_mb", scroll_everything(app, library_dir, work / "cache-cold"), "MB")
+        report("gallery_mem_mb", memory_in_a_fresh_process(library_dir, work / "cache-cold"), "MB")
         parallel, serial, decode = measure_thumbnails(app, work)
         report("thumbs_per_s", parallel, "/s")
         report("thumbs_serial_per_s", serial, "/s")
@@ -142,16 +141,27 @@ def visible_rows(panel) -> list[int]:
     return rows
 
 
-def wait_for_thumbnails(app, panel, timeout: float = 30.0) -> None:
-    from PySide6.QtCore import QEventLoop
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Run the Qt event loop until ``condition()`` holds. A real ``exec()`` (as the app runs), not a processEvents
+    loop: PySide6 releases the GIL while exec() waits, much less so in processEvents, which would starve the
+    thumbnail threads and measure the harness instead of the gallery."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
-    deadline = time.perf_counter() + timeout
+    if condition():
+        return
+    loop = QEventLoop()
+    poll = QTimer(interval=2)
+    poll.timeout.connect(lambda: loop.quit() if condition() else None)
+    QTimer.singleShot(int(timeout * 1000), loop.quit)
+    poll.start()
+    loop.exec()
+    poll.stop()
+
+
+def wait_for_thumbnails(app, panel, timeout: float = 30.0) -> None:
     rows = visible_rows(panel)
     app.processEvents()
-    while time.perf_counter() < deadline:
-        if all(panel.model.thumbnail(r) is not None for r in rows):
-            break
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    wait_until(lambda: all(panel.model.thumbnail(r) is not None for r in rows), timeout)
     panel.view.viewport().repaint()
 
 
@@ -190,8 +200,19 @@ def measure_search(app, library_dir: Path, cache_dir: Path) -> tuple[float, floa
     return statistics.median(times), max(times), statistics.median(sql_times)
 
 
+def memory_in_a_fresh_process(library_dir: Path, cache_dir: Path) -> float:
+    """:func:`scroll_everything` in a new process, so that what earlier measurements allocated and freed does not
+    blur the figure."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.gallery_library", "--memory", str(library_dir),
+                          str(cache_dir)], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def scroll_everything(app, library_dir: Path, cache_dir: Path) -> float:
     """Resident memory growth (MB) from before the library is opened to the end of a scroll through all of it."""
+    from dalle_studio.ui.gallery.panel import GalleryPanel  # noqa: F401 - imported before the baseline
+
     gc.collect()
     before = rss_mb()
     _, _, panel = parts = build(library_dir, cache_dir)
@@ -213,8 +234,6 @@ def scroll_everything(app, library_dir: Path, cache_dir: Path) -> float:
 def measure_thumbnails(app, work: Path, count: int = 24) -> tuple[float, float, float]:
     """Thumbnails per second through the gallery's cache (worker threads) and in one plain loop, and how many of the
     source PNGs Pillow merely decodes per second (the floor: PNG decoding holds the GIL, so threads gain little)."""
-    from PySide6.QtCore import QEventLoop
-
     from dalle_studio.library import ThumbnailStore
     from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
 
@@ -248,8 +267,7 @@ def measure_thumbnails(app, work: Path, count: int = 24) -> tuple[float, float, 
     began = time.perf_counter()
     for sha, path in sources:
         cache.pixmap(sha, path)
-    while len(done) < count:
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    wait_until(lambda: len(done) >= count, timeout=120)
     parallel = count / (time.perf_counter() - began)
     cache.shutdown()
     return parallel, serial, decode
@@ -261,3 +279,10 @@ def rss_mb() -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--memory"]:
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication(sys.argv[:1])
+    print(f"{scroll_everything(_app, Path(sys.argv[2]), Path(sys.argv[3])):.2f}")

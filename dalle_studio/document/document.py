@@ -212,6 +212,10 @@ class Document(QObject):
         return Snapshot(QImage(self._image), QImage(self._mask), QRect(self._frame),
                         self._prompt if prompt is None else prompt, QPoint(self._origin), self._generation)
 
+    def frame_of(self, snapshot: Snapshot) -> QRect:
+        """Where ``snapshot``'s frame lies in the picture now (the canvas may have grown since)."""
+        return snapshot.frame.translated(self._origin - snapshot.origin)
+
     def apply_result(self, result: QImage, snapshot: Snapshot, *, through_mask: bool = True, feather: int = 0,
                      text: str = "Apply result") -> QRect:
         """Put a model's ``result`` for ``snapshot`` into the picture as one undo step: scaled to the snapshot's
@@ -221,7 +225,7 @@ class Document(QObject):
         if snapshot.generation != self._generation or self.is_empty:
             raise StaleSnapshotError("the picture this result was made for is no longer open")
         self._end_stroke()
-        frame = snapshot.frame.translated(self._origin - snapshot.origin)
+        frame = self.frame_of(snapshot)
         self.undo_stack.beginMacro(text)
         try:
             frame.translate(self.grow_canvas(frame))

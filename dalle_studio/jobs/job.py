@@ -64,6 +64,9 @@ class JobResult:
     library_id: int | None = None
     revised_prompt: str | None = None
     filing_error: str | None = None  # why it is not in the gallery, when filing failed
+    thumbnail: QImage = field(default_factory=QImage)  # for the staging strip, made off the UI thread
+    drift: QImage | None = None  # edits: red where the raw output changed pixels outside the mask
+    drift_share: float | None = None  # edits: the share of kept pixels that drifted
 
     @property
     def best(self) -> QImage:

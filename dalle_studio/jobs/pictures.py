@@ -6,6 +6,7 @@ import io
 
 import numpy as np
 from PIL import Image
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from dalle_studio.api.prepare import Placement, restore_region
@@ -25,6 +26,11 @@ def decode(data: bytes) -> QImage:
     """A result or partial image file (PNG/JPEG/WebP) as an ARGB32 QImage."""
     with Image.open(io.BytesIO(data)) as opened:
         return pil_to_qimage(opened.convert("RGBA")).convertToFormat(QImage.Format.Format_ARGB32)
+
+
+def thumbnail(image: QImage, side: int = 112) -> QImage:
+    """A small copy for lists (smooth, aspect kept)."""
+    return image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
 def place_in_frame(data: bytes, placement: Placement, framed: QImage) -> QImage:

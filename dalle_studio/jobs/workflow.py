@@ -209,15 +209,19 @@ class Workflow(QObject):
         job.set_status(f"Saving {len(result.images)} result{'s' if len(result.images) != 1 else ''}")
         each_cost = cost / len(result.images) if cost and result.images else None
         for index, image in enumerate(result.images):
-            def work(data: bytes = image.data) -> tuple[QImage, QImage | None]:
+            def work(data: bytes = image.data, index: int = index) -> JobResult:
                 if framed is None or placement is None:
-                    return pictures.decode(data), None
+                    raw = pictures.decode(data)
+                    return JobResult(index, raw, None, thumbnail=pictures.thumbnail(raw))
                 raw = pictures.place_in_frame(data, placement, framed)
-                if inp.kind is JobKind.EDIT and keep is not None:
-                    return raw, pictures.composite(raw, framed, keep)
-                return raw, None
+                if inp.kind is not JobKind.EDIT or keep is None:
+                    return JobResult(index, raw, None, thumbnail=pictures.thumbnail(raw))
+                composited = pictures.composite(raw, framed, keep)
+                drift, share = pictures.drift(raw, framed, keep)
+                return JobResult(index, raw, composited, thumbnail=pictures.thumbnail(composited), drift=drift,
+                                 drift_share=share)
 
-            raw, composited = await asyncio.to_thread(work)
+            staged = await asyncio.to_thread(work)
             record = NewResult(
                 image=image.data, kind=inp.kind.value, prompt=inp.prompt, revised_prompt=image.revised_prompt or "",
                 model=inp.model, provider=inp.provider, size=str(inp.params.get("size", result.size or "")),
@@ -225,13 +229,13 @@ class Workflow(QObject):
                 params={**inp.params, "via_edit": inp.via_edit} if inp.kind is JobKind.VARIATION else dict(inp.params),
                 cost=each_cost, usage=_usage_dict(result),
                 source_images=[source_png] if source_png else [], mask=mask_png)
-            library_id, filing_error = None, None
+            staged.revised_prompt = image.revised_prompt
             try:
-                library_id = (await asyncio.to_thread(self.library.add_result, record)).id
+                staged.library_id = (await asyncio.to_thread(self.library.add_result, record)).id
             except Exception as exc:  # the result stays staged in memory; the user is told it is not filed
                 log.error("could not file a result in the library", exc_info=exc)
-                filing_error = f"Not saved to the gallery: {exc}"
-            job.add_result(JobResult(index, raw, composited, library_id, image.revised_prompt, filing_error))
+                staged.filing_error = f"Not saved to the gallery: {exc}"
+            job.add_result(staged)
         self.staged.emit(job)
 
     # -- results ------------------------------------------------------------------------------------------

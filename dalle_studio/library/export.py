@@ -15,6 +15,7 @@ from typing import Any, Literal
 from PIL import Image
 
 from dalle_studio.core.atomic import atomic_write_bytes
+from dalle_studio.library.pixels import to_rgb
 from dalle_studio.library.pngtext import with_text
 from dalle_studio.library.recall import OUR_CHUNK, PARAMETERS_CHUNK
 from dalle_studio.library.records import ImageRecord
@@ -59,15 +60,9 @@ def encode(data: bytes, record: ImageRecord, fmt: Format, quality: int = 90) -> 
         return with_text(data, metadata_chunks(record))
     with Image.open(io.BytesIO(data)) as im:
         im.load()
-        if fmt == "jpeg" and im.mode in ("RGBA", "LA", "P"):
-            rgba = im.convert("RGBA")
-            flat = Image.new("RGB", rgba.size, (255, 255, 255))
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-            im = flat
-        elif fmt == "jpeg" and im.mode != "RGB":
-            im = im.convert("RGB")
+        picture = to_rgb(im, (255, 255, 255)) if fmt == "jpeg" else im
         out = io.BytesIO()
-        im.save(out, "JPEG" if fmt == "jpeg" else "WEBP", quality=max(1, min(100, quality)))
+        picture.save(out, "JPEG" if fmt == "jpeg" else "WEBP", quality=max(1, min(100, quality)))
         return out.getvalue()
 
 

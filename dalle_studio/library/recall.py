@@ -67,7 +67,9 @@ def parse_a1111(text: str) -> RecalledParameters:
             if value.startswith('"') and value.endswith('"'):
                 value = json.loads(value)
             settings[key.strip()] = value
-    prompt_lines, negative_lines, in_negative = [], [], False
+    prompt_lines: list[str] = []
+    negative_lines: list[str] = []
+    in_negative = False
     for line in lines:
         if line.startswith("Negative prompt:"):
             in_negative = True

@@ -9,6 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from dalle_studio.core.atomic import atomic_write_bytes
+from dalle_studio.library.pixels import to_rgb
 
 
 class ThumbnailStore:
@@ -35,13 +36,6 @@ class ThumbnailStore:
         with Image.open(io.BytesIO(data)) as im:
             im.draft("RGB", (self.size, self.size))  # JPEG: decode at reduced scale, far faster
             im.thumbnail((self.size, self.size), Image.Resampling.BILINEAR, reducing_gap=2.0)
-            if im.mode in ("RGBA", "LA", "P", "PA"):
-                rgba = im.convert("RGBA")
-                flat = Image.new("RGB", rgba.size, (128, 128, 128))
-                flat.paste(rgba, mask=rgba.getchannel("A"))
-                im = flat
-            elif im.mode != "RGB":
-                im = im.convert("RGB")
             out = io.BytesIO()
-            im.save(out, "JPEG", quality=85)
+            to_rgb(im, (128, 128, 128)).save(out, "JPEG", quality=85)
             return out.getvalue()

@@ -11,7 +11,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QWidget,
+)
 
 from dalle_studio import APP_NAME, __version__
 from dalle_studio.core.settings import Settings
@@ -54,7 +64,9 @@ class MainWindow(QMainWindow):
         canvas.setAcceptDrops(False)
         canvas.viewport().setAcceptDrops(False)
         self.setDockNestingEnabled(True)
-        self.prompt_dock = self._dock("Prompt", "promptDock", prompt_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.prompt_panel = prompt_panel
+        self.prompt_dock = self._dock("Prompt", "promptDock", _scrolling(prompt_panel),
+                                      Qt.DockWidgetArea.LeftDockWidgetArea)
         self.gallery_dock = self._dock("Gallery", "galleryDock", gallery, Qt.DockWidgetArea.RightDockWidgetArea)
         self.menus: dict[str, QMenu] = {}
         self._build_menus()
@@ -267,3 +279,13 @@ class MainWindow(QMainWindow):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
 
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area, so a tall panel never forces the window to be tall."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area

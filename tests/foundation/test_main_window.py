@@ -35,7 +35,7 @@ def test_window_shows_prompt_canvas_and_gallery(studio):
     docks = {d.objectName(): d for d in window.findChildren(QDockWidget)}
     assert {"promptDock", "galleryDock"} <= set(docks)
     assert all(d.isVisible() for d in docks.values())
-    assert docks["promptDock"].widget().objectName() == "promptPanel"
+    assert docks["promptDock"].widget().widget().objectName() == "promptPanel"
     titles = [m.title().replace("&", "") for m in window.menuBar().findChildren(type(window.menus["file"]))
               if m.parent() is window.menuBar()]
     assert titles[:4] == ["File", "Edit", "View", "Help"]

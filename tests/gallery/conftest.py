@@ -15,9 +15,6 @@ from dalle_studio.library import Kind, Library, NewResult, ThumbnailStore
 from dalle_studio.ui.gallery.panel import GalleryPanel
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
 from tests.library.conftest import make_image
-from tests.pyside_refcount import hold_references
-
-hold_references()  # PySide6 6.12 on Python 3.11: see tests/pyside_refcount.py
 
 
 @pytest.fixture
@@ -49,7 +46,7 @@ def filled(library: Library) -> dict[str, int]:
 
 @pytest.fixture
 def panel(qtbot, library: Library, thumbnails: ThumbnailCache, filled) -> Iterator[GalleryPanel]:
-    widget = GalleryPanel(library, thumbnails)
+    widget = GalleryPanel(library, thumbnails, check_files_after_ms=0)
     qtbot.addWidget(widget)
     widget.resize(600, 700)
     widget.show()

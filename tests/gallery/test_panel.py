@@ -92,7 +92,7 @@ def test_ctrl_a_selects_all_and_actions_signal_the_first(qtbot, panel: GalleryPa
     for action, signal in (("open", panel.open_in_canvas), ("variation", panel.use_as_variation_source),
                            ("run_again", panel.run_again), ("recall", panel.recall_prompt)):
         with qtbot.waitSignal(signal) as blocker:
-            panel.actions[action].trigger()
+            panel.commands[action].trigger()
         assert blocker.args[0].id == filled["edit"]
         assert blocker.args[0].prompt == "the fox wearing a hat"
 
@@ -107,17 +107,17 @@ def test_double_click_opens_in_canvas(qtbot, panel: GalleryPanel, filled):
 
 def test_copy_prompt_and_image(qtbot, panel: GalleryPanel, filled):
     select(panel, filled["fox"])
-    panel.actions["copy_prompt"].trigger()
+    panel.commands["copy_prompt"].trigger()
     assert QGuiApplication.clipboard().text() == "a red fox in snow"
     with qtbot.waitSignal(panel.status_message, check_params_cb=lambda t: t == "Image copied."):
-        panel.actions["copy_image"].trigger()
+        panel.commands["copy_image"].trigger()
     assert QGuiApplication.clipboard().image().size().width() == 24
 
 
 def test_favourite_and_tags_from_the_selection_show_in_filters_and_details(qtbot, panel: GalleryPanel,
                                                                            library: Library, filled):
     select(panel, filled["fox"], filled["cat"])
-    panel.actions["favourite"].trigger()
+    panel.commands["favourite"].trigger()
     qtbot.waitUntil(lambda: library.get(filled["cat"]).favourite)
     panel.add_tags(["Portfolio"])
     qtbot.waitUntil(lambda: panel.filters.tag.findData("portfolio") >= 0)
@@ -211,13 +211,29 @@ def test_library_warnings_are_shown_to_the_user(qtbot, library: Library, thumbna
 
 def test_missing_file_is_found_at_open_drawn_as_missing_and_reported(qtbot, library: Library, thumbnails, filled):
     library.get(filled["cat"]).path.unlink()
-    panel = GalleryPanel(library, thumbnails)
+    panel = GalleryPanel(library, thumbnails, check_files_after_ms=0)
     qtbot.addWidget(panel)
     panel.show()
-    qtbot.waitUntil(lambda: panel.model.record(0).missing)
-    assert panel.warning_banner.isVisible() and "missing" in panel.warning_banner.text()
+    qtbot.waitUntil(lambda: panel.warning_banner.isVisible())
+    assert "missing" in panel.warning_banner.text() and panel.model.record(0).missing
     panel.background.wait()
     panel.view.viewport().grab()  # paints the cell
     select(panel, filled["cat"])
     assert "missing" in panel.details.toPlainText()
 
+
+
+def test_export_many_dialog_previews_names_and_chooses_a_zip(qtbot, library: Library, filled, tmp_path: Path):
+    from dalle_studio.ui.gallery.export_dialog import ExportManyDialog
+
+    record = library.get(filled["fox"])
+    dialog = ExportManyDialog(None, count=3, folder=str(tmp_path), template="{index:03d}_{prompt}", fmt="jpeg",
+                              quality=70, sample=record)
+    qtbot.addWidget(dialog)
+    assert dialog.preview.text() == "001_a-red-fox-in-snow.jpg"
+    dialog.template.setText("{nope}")
+    assert "fields are" in dialog.preview.text()
+    dialog.template.setText("{prompt}")
+    dialog.to_zip.setChecked(True)
+    dest, template, fmt, quality, as_zip = dialog.choice()
+    assert (dest, template, fmt, quality, as_zip) == (tmp_path / "images.zip", "{prompt}", "jpeg", 70, True)

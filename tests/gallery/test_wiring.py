@@ -23,8 +23,8 @@ def test_gallery_dock_shows_the_library_and_recalls_prompts(qtbot, loop, tmp_pat
                                                      prompt="a lighthouse in fog", model="gpt-image-1"))
         qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
         gallery.select_image(record.id)
-        gallery.actions["recall"].trigger()
-        prompt = studio.window.prompt_dock.widget()
+        gallery.commands["recall"].trigger()
+        prompt = studio.window.prompt_panel
         assert prompt.text() == "a lighthouse in fog"
 
         prompt.set_text("")

@@ -3,6 +3,7 @@ not take the canvas's keys)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -15,7 +16,7 @@ Std = QKeySequence.StandardKey
 
 
 def build_actions(panel: GalleryPanel) -> dict[str, QAction]:
-    specs = [
+    specs: list[tuple[str, str, str | QKeySequence.StandardKey | None, Callable[[], None]]] = [
         ("open", "Open in canvas", "Return", panel.open_selected),
         ("variation", "Use as variation source", "Ctrl+Shift+V", panel.use_selected_as_variation_source),
         ("run_again", "Run again with the same parameters", "Ctrl+R", panel.run_selected_again),

@@ -27,9 +27,11 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.save()
         painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
         model = index.model()
+        if not isinstance(model, LibraryModel):
+            return
         # Through the model's Python methods rather than index.data(): see the note in model.py.
-        record = model.record(index.row()) if isinstance(model, LibraryModel) else None
-        pixmap = model.thumbnail(index.row()) if isinstance(model, LibraryModel) else None
+        record = model.record(index.row())
+        pixmap = model.thumbnail(index.row())
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
             scaled = pixmap.size().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())

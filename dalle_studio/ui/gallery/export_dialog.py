@@ -48,7 +48,8 @@ class ExportManyDialog(QDialog):
                  fmt: str = "png", quality: int = 90, sample=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Export {count} images")
-        self.to_folder = QRadioButton("To a folder", checked=True)
+        self.to_folder = QRadioButton("To a folder")
+        self.to_folder.setChecked(True)
         self.to_zip = QRadioButton("To a zip file")
         self.destination = QLineEdit(folder or str(Path.home()))
         browse = QPushButton("Browse…")

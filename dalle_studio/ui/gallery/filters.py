@@ -25,18 +25,20 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self.search = QLineEdit(placeholderText="Search prompts and parameters…", clearButtonEnabled=True)
         self.search.setObjectName("gallerySearch")
-        self.kind = QComboBox(toolTip="Kind")
+        self.kind = _combo("Kind")
         self.kind.addItem("All kinds", "")
         for kind in Kind:
             self.kind.addItem(kind.value.capitalize() + "s", kind.value)
-        self.model = QComboBox(toolTip="Model")
-        self.date = QComboBox(toolTip="Date range")
+        self.model = _combo("Model")
+        self.date = _combo("Date range")
         for label, days in DATE_RANGES:
             self.date.addItem(label, days)
-        self.tag = QComboBox(toolTip="Tag")
-        self.favourites = QCheckBox("★ only", toolTip="Favourites only")
-        self.trash = QCheckBox("Trash", toolTip="Show the trash instead of the gallery")
-        self.sort = QComboBox(toolTip="Sort")
+        self.tag = _combo("Tag")
+        self.favourites = QCheckBox("★ only")
+        self.favourites.setToolTip("Favourites only")
+        self.trash = QCheckBox("Trash")
+        self.trash.setToolTip("Show the trash instead of the gallery")
+        self.sort = _combo("Sort")
         self.sort.addItem("Newest first", Sort.NEWEST)
         self.sort.addItem("Oldest first", Sort.OLDEST)
         self.set_choices(models=[], tags=[])
@@ -87,3 +89,9 @@ class FilterBar(QWidget):
 
     def _emit(self) -> None:
         self.query_changed.emit(self.query())
+
+
+def _combo(tip: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setToolTip(tip)
+    return combo

@@ -27,7 +27,7 @@ Index = QModelIndex | QPersistentModelIndex
 class _EventBridge(QObject):
     """Library listeners run on whatever thread changed the library; this hops them onto the UI thread."""
 
-    event = Signal(object)
+    happened = Signal(object)  # not "event": that would hide QObject.event()
 
 
 class LibraryModel(QAbstractListModel):
@@ -47,8 +47,8 @@ class LibraryModel(QAbstractListModel):
         self._records: dict[int, ImageRecord] = {}
         self._id_of_sha: dict[str, int] = {}
         self._bridge = _EventBridge(self)
-        self._bridge.event.connect(self._on_library_event)
-        self._unsubscribe = library.subscribe(self._bridge.event.emit)
+        self._bridge.happened.connect(self._on_library_event)
+        self._unsubscribe = library.subscribe(self._bridge.happened.emit)
         thumbnails.ready.connect(self._on_thumbnail)
         thumbnails.broken.connect(self._on_thumbnail)
 

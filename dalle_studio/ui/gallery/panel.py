@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,8 @@ class GalleryPanel(QWidget):
     Signals (each carries the :class:`ImageRecord` concerned, the first selected one when several are):
     ``open_in_canvas``, ``use_as_variation_source``, ``run_again``, ``recall_prompt``; ``open_file(Path)`` for a
     lineage source picture or mask that is not itself a library image; ``status_message(str)`` for the status bar.
+    ``check_files_after_ms``: when to look for image files deleted behind the library's back (after the first
+    screen, so it does not compete with it).
     """
 
     open_in_canvas = Signal(object)
@@ -49,7 +51,7 @@ class GalleryPanel(QWidget):
     status_message = Signal(str)
 
     def __init__(self, library: Library, thumbnails: ThumbnailCache, parent: QWidget | None = None, *,
-                 settings: Settings | None = None) -> None:
+                 settings: Settings | None = None, check_files_after_ms: int = 3000) -> None:
         super().__init__(parent)
         self.setObjectName("gallery")
         self.library = library
@@ -93,7 +95,7 @@ class GalleryPanel(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.count_label)
         self.setAcceptDrops(True)
-        self.actions: dict[str, QAction] = build_actions(self)
+        self.commands: dict[str, QAction] = build_actions(self)  # not "actions": QWidget.actions() exists
         self._last_trashed: list[int] = []
         self.filters.query_changed.connect(self.set_query)
         self.view.activated.connect(lambda _index: self.open_selected())
@@ -110,8 +112,8 @@ class GalleryPanel(QWidget):
         self._show_warnings()
         self._update_count()
         self._update_actions()
-        # Files deleted behind the library's back are found and marked without holding up the first screen.
-        self.background.run("check the library's files", library.check_files)
+        # Files deleted behind the library's back are found and marked, once the first screen is up.
+        QTimer.singleShot(check_files_after_ms, self, self._check_files)
 
     # ---- what is shown ----------------------------------------------------------------------------------
 
@@ -255,6 +257,9 @@ class GalleryPanel(QWidget):
 
     # ---- internals ----------------------------------------------------------------------------------------
 
+    def _check_files(self) -> None:
+        self.background.run("check the library's files", self.library.check_files)
+
     def _emit_first(self, signal) -> None:
         record = self.current_record()
         if record is not None:
@@ -335,7 +340,7 @@ class GalleryPanel(QWidget):
     def _update_actions(self) -> None:
         n = len(self.view.selectionModel().selectedIndexes())
         in_trash = self.model.query.trash
-        for name, action in self.actions.items():
+        for name, action in self.commands.items():
             if name == "undo_delete":
                 action.setEnabled(bool(self._last_trashed))
             elif name == "empty_trash":
@@ -358,8 +363,8 @@ class GalleryPanel(QWidget):
                      "empty_trash"):
             if name is None:
                 menu.addSeparator()
-            elif self.actions[name].isVisible():
-                menu.addAction(self.actions[name])
+            elif self.commands[name].isVisible():
+                menu.addAction(self.commands[name])
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _tell(self, text: str) -> None:

@@ -67,8 +67,9 @@ class ParametersForm(QWidget):
         self.size.editTextChanged.connect(self.changed)
         self.count.valueChanged.connect(self.changed)
 
-    def set_model(self, spec: ModelSpec, kind: str) -> None:
-        """Show the parameters ``spec`` accepts for a request of ``kind`` (edit, variation, generation)."""
+    def set_model(self, spec: ModelSpec, kind: str = "any") -> None:
+        """Show the parameters ``spec`` accepts for a request of ``kind`` (edit, variation, generation, or any:
+        the workflow leaves out what a kind of request does not take)."""
         self.spec, self.kind = spec, kind
         _fill(self.size, spec.sizes, self.size.currentData() or self.size.currentText(), spec.default_size)
         self.size.setEditable(spec.size_rule is not None)
@@ -86,9 +87,9 @@ class ParametersForm(QWidget):
             "quality": len(spec.qualities) > 1,
             "background": bool(spec.backgrounds),
             "output_format": bool(spec.output_formats),
-            "style": bool(spec.styles) and kind == "generation",
-            "input_fidelity": spec.input_fidelity and kind == "edit",
-            "moderation": spec.moderation and kind == "generation",
+            "style": bool(spec.styles) and kind in ("generation", "any"),
+            "input_fidelity": spec.input_fidelity and kind in ("edit", "any"),
+            "moderation": spec.moderation and kind in ("generation", "any"),
         }
         for key, widget in self._rows.items():
             self.form.setRowVisible(widget, visible[key])
