@@ -14,7 +14,8 @@ Standard library only, so any Python 3.11 runs it against any build. Each step p
                with a transparent square to fill: a PNG of the same size comes back. Skipped while the build has
                no engine.
   app-edit     the app itself runs an edit through its workflow on the engine. Skipped: it waits for the
-               generation workflow (the app offers no way yet to drive an edit from outside).
+               workflow to be wired into the app with a way to start an edit from outside (e.g. an environment
+               variable that paints a square mask on the opened picture, runs Edit on the engine and quits).
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ class Smoke:
                 process.communicate()
 
     def app_edit(self) -> str:
-        raise Skip("waits for the generation workflow: the app cannot yet be told to run an edit from outside")
+        raise Skip("waits for the generation workflow in the app: nothing starts an edit from outside yet")
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
