@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
@@ -97,3 +102,14 @@ def test_disabled_text_stays_readable_but_dimmer_in_dark(qapp, scheme_of):
     active = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText).lightness()
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).lightness()
     assert window < disabled < active
+
+
+def test_app_starts_in_the_scheme_the_settings_file_asks_for(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.json").write_text(json.dumps({"appearance.theme": "dark"}))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DALLE_STUDIO_HOME=str(tmp_path),
+               DALLE_STUDIO_QUIT_WHEN_SHOWN="1")
+    done = subprocess.run([sys.executable, "-m", "dalle_studio"], env=env, capture_output=True, text=True, timeout=60)
+    assert "window shown" in done.stdout, done.stderr[-2000:]
+    log = (tmp_path / "log" / "dalle-studio.log").read_text("utf-8")
+    assert "colour scheme: dark (setting dark)" in log  # app.py applies the setting before the window shows
