@@ -14,17 +14,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QWidget
 
 from dalle_studio import APP_ID, APP_NAME, __version__
+from dalle_studio.api.keys import KeyStore
+from dalle_studio.api.settings import SETTINGS as API_SETTINGS
 from dalle_studio.core.logs import setup_logging
 from dalle_studio.core.paths import AppPaths
 from dalle_studio.core.resources import resources_dir, samples_dir
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document
+from dalle_studio.engine.supervisor import EngineSupervisor
+from dalle_studio.jobs.providers import ProviderHub
+from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
 from dalle_studio.jobs.tasks import TaskRegistry
+from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
+from dalle_studio.jobs.workflow import Workflow
 from dalle_studio.library import Library, ThumbnailStore
 from dalle_studio.library.settings import SETTINGS as LIBRARY_SETTINGS
 from dalle_studio.ui.canvas.panels import CanvasUi, install
@@ -32,12 +39,16 @@ from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
 from dalle_studio.ui.canvas.tool_state import CanvasTools
 from dalle_studio.ui.canvas.view import CanvasView
 from dalle_studio.ui.dialogs.error_dialog import error_box
+from dalle_studio.ui.dialogs.providers import ProvidersDialog
 from dalle_studio.ui.gallery.panel import GalleryPanel
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
 from dalle_studio.ui.gallery.wiring import connect_gallery
+from dalle_studio.ui.jobs.panel import JobsPanel
 from dalle_studio.ui.main_window import MainWindow
 from dalle_studio.ui.prompt.panel import PromptPanel
+from dalle_studio.ui.staging.strip import StagingStrip
 from dalle_studio.ui.theme import follow_color_scheme
+from dalle_studio.ui.workflow_ui import WorkflowUi
 
 log = logging.getLogger(__name__)
 QUIT_WHEN_SHOWN_ENV = "DALLE_STUDIO_QUIT_WHEN_SHOWN"
@@ -73,6 +84,14 @@ class Studio:
     library: Library
     gallery: GalleryPanel
     canvas: CanvasUi
+    workflow: Workflow
+    workflow_ui: WorkflowUi
+
+    async def shutdown(self) -> None:
+        """Cancel running jobs, close connections and stop the engine."""
+        await self.workflow.queue.cancel_all()
+        await self.tasks.cancel_all()
+        await self.workflow.hub.aclose()
 
     def close(self) -> None:
         """Release what outlives the window: thumbnail threads, the library's database."""
@@ -84,7 +103,8 @@ class Studio:
 def build_window(paths: AppPaths) -> Studio:
     """Build settings, document, panels and the main window (a QApplication must exist)."""
     paths.ensure()
-    settings = Settings.load(paths.settings_file, CANVAS_SETTINGS, LIBRARY_SETTINGS)
+    settings = Settings.load(paths.settings_file, CANVAS_SETTINGS, LIBRARY_SETTINGS, API_SETTINGS, WORKFLOW_SETTINGS,
+                             SPENDING_SETTINGS)
     window_ref: list[MainWindow] = []
     errors = ErrorReporter(lambda: window_ref[0] if window_ref else None, paths.log_file)
     tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
@@ -100,7 +120,39 @@ def build_window(paths: AppPaths) -> Studio:
     connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
     window_ref.append(window)
     canvas_ui = install(window, document, tools, settings)
-    return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui)
+    hub = ProviderHub(settings, KeyStore(file=paths.config / "keys.json"), EngineSupervisor())
+    workflow = Workflow(document, library, hub, settings)
+    strip = StagingStrip()
+    jobs_panel = JobsPanel(workflow.queue)
+    window.staging_dock = window.add_dock("Results", "resultsDock", strip, Qt.DockWidgetArea.BottomDockWidgetArea)
+    window.jobs_dock = window.add_dock("Jobs", "jobsDock", jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+    arrange_default_layout(window)
+    window.staging_dock.hide()  # shown when results arrive
+    window.restore_layout()
+    workflow_ui = WorkflowUi(workflow, window, prompt_panel, strip, jobs_panel, tasks)
+    gallery.use_as_variation_source.connect(workflow_ui.vary_record)
+    gallery.run_again.connect(workflow_ui.run_again)
+    providers_action = QAction("Providers and API &keys…", window)
+    providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
+    window.menus["edit"].addAction(providers_action)
+    return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
+                  workflow_ui)
+
+
+def arrange_default_layout(window: MainWindow) -> None:
+    """The first-run layout: prompt and send preview on the left; gallery above history and jobs (tabbed) on the
+    right; results along the bottom. A remembered layout replaces it."""
+    history = window.findChild(QDockWidget, "historyDock")
+    preview = window.findChild(QDockWidget, "previewDock")
+    if preview is not None:
+        window.splitDockWidget(window.prompt_dock, preview, Qt.Orientation.Vertical)
+        window.resizeDocks([window.prompt_dock, preview], [640, 220], Qt.Orientation.Vertical)
+    if history is not None:
+        window.splitDockWidget(window.gallery_dock, history, Qt.Orientation.Vertical)
+        window.tabifyDockWidget(history, window.jobs_dock)
+        window.resizeDocks([window.gallery_dock, history], [560, 300], Qt.Orientation.Vertical)
+        history.raise_()
+    window.resizeDocks([window.prompt_dock, window.gallery_dock], [300, 320], Qt.Orientation.Horizontal)
 
 
 def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
@@ -152,6 +204,7 @@ def run(image: str | None = None) -> int:
     follow_color_scheme(app, studio.settings)  # parented to the app: follows the setting until the app quits
     install_exception_hooks(studio, loop)
     studio.window.show()
+    studio.tasks.start(studio.workflow.hub.load_keys(), "looking up API keys")
     if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # benchmarks: report the moment the window is on screen, then quit
         QTimer.singleShot(0, lambda: (print("window shown", flush=True), app.quit()))
     if image:
@@ -160,7 +213,7 @@ def run(image: str | None = None) -> int:
     app.aboutToQuit.connect(closing.set)
     with loop:
         loop.run_until_complete(closing.wait())
-        loop.run_until_complete(studio.tasks.cancel_all())
+        loop.run_until_complete(studio.shutdown())
     studio.close()
     log.info("%s stopped", APP_NAME)
     return 0

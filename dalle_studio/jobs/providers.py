@@ -6,6 +6,7 @@ needs it and again after a crash (``engine_restarted`` tells the user).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date
 
@@ -14,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from dalle_studio.api import providers as p
 from dalle_studio.api.catalog import ModelChoice
 from dalle_studio.api.client import ImagesClient
-from dalle_studio.api.keys import KeyStore
+from dalle_studio.api.keys import KeyStore, SecretKey
 from dalle_studio.api.settings import providers_from
 from dalle_studio.api.transport import RetryPolicy
 from dalle_studio.core.settings import Settings
@@ -42,6 +43,8 @@ class ProviderHub(QObject):
         self._clients: dict[str, ImagesClient] = {}
         self._engine_url: str | None = None
         self._models: dict[str, list[ModelChoice]] = {}
+        self._keys: dict[str, SecretKey | None] = {}  # looked up in a thread: a keychain lookup may take 0.1 s
+        self._retired: list[ImagesClient] = []
         settings.subscribe(self._on_setting)
 
     def _on_setting(self, key: str, _value: object) -> None:
@@ -60,8 +63,27 @@ class ProviderHub(QObject):
                 return provider
         raise JobRefused(f"There is no provider named {name!r}.", "Choose a provider in the prompt panel.")
 
+    def key(self, provider: p.Provider) -> SecretKey | None:
+        """The provider's key as last looked up by :meth:`load_keys` (None until then)."""
+        return self._keys.get(provider.name)
+
     def has_key(self, provider: p.Provider) -> bool:
-        return provider.kind == p.ENGINE or self.keys.get(provider) is not None
+        return provider.kind == p.ENGINE or self.key(provider) is not None
+
+    async def load_keys(self) -> None:
+        """Look every provider's key up in a worker thread (the keychain can be slow), then announce it."""
+        providers = [x for x in self.providers() if x.kind != p.ENGINE]
+        found = await asyncio.to_thread(lambda: {x.name: self.keys.get(x) for x in providers})
+        self._keys.update(found)
+        self.providers_changed.emit()
+
+    def keys_changed(self) -> None:
+        """Call after a key was saved or forgotten."""
+        self._keys.clear()
+        self._retired.extend(self._clients.values())
+        self._clients.clear()
+        self._models.clear()
+        self.providers_changed.emit()
 
     def keyed_providers(self) -> list[p.Provider]:
         return [x for x in self.providers() if x.kind != p.ENGINE and self.has_key(x)]
@@ -82,14 +104,16 @@ class ProviderHub(QObject):
         """A client ready to send to ``provider``; starts (or restarts) the engine when it is the engine."""
         if provider.kind == p.ENGINE:
             return await self._engine_client()
-        key = self.keys.get(provider)
+        if provider.name not in self._keys:
+            await self.load_keys()
+        key = self.key(provider)
         if key is None:
             raise JobRefused(f"No API key is set for {provider.name}.",
                              "Add the key in Edit > Preferences > Providers, or choose the embedded engine.")
         client = self._clients.get(provider.name)
         if client is None or client.provider != provider:
             if client is not None:
-                await client.aclose()
+                self._retired.append(client)
             client = self._make_client(provider, key)
             self._clients[provider.name] = client
         return client
@@ -118,18 +142,24 @@ class ProviderHub(QObject):
         if provider.name in self._models:
             return self._models[provider.name]
         if provider.kind == p.ENGINE:
-            choices = [ModelChoice(ENGINE_MODEL_ID, engine_spec(), True, None, False)]
+            choices = self.engine_models()
         else:
             client = await self.client(provider)
             choices = await client.models(today or date.today())
         self._models[provider.name] = choices
         return choices
 
+    @staticmethod
+    def engine_models() -> list[ModelChoice]:
+        """The engine's one model (known without asking it)."""
+        return [ModelChoice(ENGINE_MODEL_ID, engine_spec(), True, None, False)]
+
     def forget_models(self) -> None:
         self._models.clear()
 
     async def aclose(self) -> None:
-        for client in self._clients.values():
+        for client in [*self._clients.values(), *self._retired]:
             await client.aclose()
         self._clients.clear()
+        self._retired.clear()
         self.supervisor.stop()

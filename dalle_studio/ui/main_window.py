@@ -79,7 +79,6 @@ class MainWindow(QMainWindow):
         document.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
         self._on_image_replaced()
         self.resize(1400, 900)
-        self._restore_layout()
 
     # -- construction -------------------------------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -170,7 +169,8 @@ class MainWindow(QMainWindow):
         self._size_label.setText("" if doc.is_empty else f"{doc.size.width()} × {doc.size.height()} px")
         self.export_action.setEnabled(not doc.is_empty)
 
-    def _restore_layout(self) -> None:
+    def restore_layout(self) -> None:
+        """Put the window and its panels back as they were (call once every panel has been added)."""
         geometry = self.settings.get("window.geometry")
         state = self.settings.get("window.state")
         if geometry:

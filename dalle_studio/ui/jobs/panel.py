@@ -37,6 +37,7 @@ class JobCard(QFrame):
         self.setObjectName(f"job{job.id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel(job.title())
+        self.title.setWordWrap(True)
         self.title.setToolTip(job.input.prompt)
         font = self.title.font()
         font.setBold(True)
@@ -114,6 +115,7 @@ class JobsPanel(QScrollArea):
         self.setObjectName("jobsPanel")
         self.queue = queue
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._inner = QWidget()
         self._column = QVBoxLayout(self._inner)
         self._column.setContentsMargins(4, 4, 4, 4)

@@ -87,17 +87,20 @@ class PromptPanel(QWidget):
         for button in (self.edit_button, self.vary_button, self.generate_button):
             buttons.addWidget(button)
         self.controls = QVBoxLayout()
+        self.prompt.setMinimumHeight(72)
+        self.prompt.setMaximumHeight(160)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.prompt, 1)
+        layout.addWidget(self.prompt)
         layout.addWidget(self.revised)
+        layout.addLayout(buttons)
+        layout.addWidget(self.engine_note)
         layout.addLayout(form)
         layout.addWidget(self.model_note)
         layout.addWidget(self.parameters)
         layout.addWidget(self.cost)
-        layout.addLayout(buttons)
-        layout.addWidget(self.engine_note)
         layout.addLayout(self.controls)
+        layout.addStretch(1)
 
     def _shortcut(self, text: str, keys: tuple[str, ...], kind: JobKind) -> QAction:
         action = QAction(text, self)

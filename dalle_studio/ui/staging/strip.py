@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -67,9 +68,11 @@ class StagingStrip(QWidget):
         self.discard_all_button.clicked.connect(self.discard_all)
         self.drift_label = QLabel()
         self.drift_label.setEnabled(False)
-        buttons = QHBoxLayout()
+        options = QHBoxLayout()
         for widget in (self.raw, self.drift, self.drift_label):
-            buttons.addWidget(widget)
+            options.addWidget(widget)
+        options.addStretch(1)
+        buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.discard_all_button, self.discard_button, self.new_button, self.accept_button):
             buttons.addWidget(button)
@@ -77,7 +80,9 @@ class StagingStrip(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.title)
         layout.addWidget(self.list)
+        layout.addLayout(options)
         layout.addLayout(buttons)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._update_buttons()
 
     # -- content --------------------------------------------------------------------------------------------
@@ -86,7 +91,10 @@ class StagingStrip(QWidget):
         self.job = job
         self.list.clear()
         for result in job.results:
-            item = QListWidgetItem(QIcon(QPixmap.fromImage(result.thumbnail)), f"{result.index + 1}")
+            pixmap = QPixmap.fromImage(result.thumbnail)
+            icon = QIcon(pixmap)
+            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # no highlight tint: the artist judges colours here
+            item = QListWidgetItem(icon, f"{result.index + 1}")
             item.setData(Qt.ItemDataRole.UserRole, result)
             tip = result.revised_prompt or job.input.prompt
             if result.filing_error:

@@ -1,0 +1,279 @@
+"""Connects the prompt panel, the staging strip, the jobs panel and the canvas preview to the workflow.
+
+All decisions live in :mod:`dalle_studio.jobs`; this module only moves data between widgets and the workflow
+and tells the user what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from dalle_studio.api.catalog import ModelChoice, merge_models
+from dalle_studio.jobs.explain import JobRefused
+from dalle_studio.jobs.job import Job, JobKind, JobResult, JobState
+from dalle_studio.jobs.tasks import TaskRegistry
+from dalle_studio.jobs.workflow import Workflow
+from dalle_studio.library import ImageRecord
+from dalle_studio.ui.canvas.result_preview import ResultPreview
+from dalle_studio.ui.jobs.panel import JobsPanel
+from dalle_studio.ui.main_window import MainWindow
+from dalle_studio.ui.prompt.panel import PromptPanel
+from dalle_studio.ui.staging.strip import StagingStrip
+
+log = logging.getLogger(__name__)
+
+NO_KEY_NOTE = ("No API key is set, so fills come from the embedded engine on this computer: it fills the painted "
+               "area from the rest of the picture and does not read the prompt. Add a key in Edit > Preferences > "
+               "Providers for AI edits and generations.")
+ENGINE_NOTE = ("The embedded engine fills from the picture itself and does not read the prompt; it cannot "
+               "generate from text.")
+
+
+class WorkflowUi(QObject):
+    """The glue between the workflow and its widgets (built once by the composition root)."""
+
+    def __init__(self, workflow: Workflow, window: MainWindow, panel: PromptPanel, strip: StagingStrip,
+                 jobs_panel: JobsPanel, tasks: TaskRegistry) -> None:
+        super().__init__(window)
+        self.workflow = workflow
+        self.window = window
+        self.panel = panel
+        self.strip = strip
+        self.jobs_panel = jobs_panel
+        self.tasks = tasks
+        self.preview = ResultPreview(window.canvas)
+        self.message: QMessageBox | None = None
+        self._model_load = 0
+        panel.run_requested.connect(self.run)
+        panel.provider_changed.connect(self._on_provider_changed)
+        panel.model_changed.connect(self._on_model_changed)
+        panel.parameters_changed.connect(self._update_cost)
+        workflow.staged.connect(self._on_staged)
+        workflow.notice.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        workflow.queue.job_added.connect(self._on_job_added)
+        workflow.hub.providers_changed.connect(self.refresh_providers)
+        workflow.settings.subscribe(self._on_setting)
+        workflow.document.image_replaced.connect(self.preview.clear)
+        strip.preview_requested.connect(self._on_preview)
+        strip.accept_requested.connect(self._on_accept)
+        strip.accept_new_requested.connect(self._on_accept_new)
+        jobs_panel.show_results.connect(strip.show_job)
+        self.cancel_action = QAction("Cancel the newest job", window)
+        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.cancel_action.setEnabled(False)
+        self.cancel_action.triggered.connect(self.cancel_newest)
+        window.addAction(self.cancel_action)
+        window.addActions([panel.edit_action, panel.generate_action])
+        panel.set_history(workflow.settings.get("jobs.prompt_history"))
+        self.refresh_providers()
+
+    # -- providers and models ---------------------------------------------------------------------------------
+    def refresh_providers(self) -> None:
+        hub = self.workflow.hub
+        current = self.panel.current_provider() or hub.default_provider().name
+        if current not in [p.name for p in hub.providers()]:
+            current = hub.default_provider().name
+        labels = []
+        for provider in hub.providers():
+            if hub.is_engine(provider):
+                labels.append((provider.name, "Embedded engine (offline)"))
+            else:
+                labels.append((provider.name, provider.name if hub.has_key(provider) else f"{provider.name} (no key)"))
+        if not hub.has_key(hub.provider(current)):
+            current = hub.default_provider().name
+        self.panel.set_providers(labels, current)
+        self._on_provider_changed(current)
+
+    def _on_provider_changed(self, name: str) -> None:
+        hub = self.workflow.hub
+        provider = hub.provider(name)
+        engine = hub.is_engine(provider)
+        if engine:
+            self.panel.set_engine_note(NO_KEY_NOTE if not hub.keyed_providers() else ENGINE_NOTE)
+        else:
+            self.panel.set_engine_note("" if hub.has_key(provider) else
+                                       f"No API key is set for {name}: add it in Edit > Preferences > Providers.")
+        self.panel.generate_button.setEnabled(not engine)
+        self.panel.generate_action.setEnabled(not engine)
+        self.panel.generate_button.setToolTip(
+            "The embedded engine cannot draw from text: add a provider with an API key in Edit > Preferences > "
+            "Providers, or start from File > New canvas." if engine else
+            "Make new pictures from the prompt alone (Ctrl+Shift+Enter)")
+        self._model_load += 1
+        if engine:
+            self._show_models(hub.engine_models())
+            return
+        ticket = self._model_load
+        self.panel.model.setEnabled(False)
+        self.tasks.start(self._load_models(provider, ticket), f"listing the models of {name}")
+
+    async def _load_models(self, provider, ticket: int) -> None:
+        try:
+            choices = await self.workflow.hub.models(provider)
+        except Exception as exc:  # the list from the table is still usable
+            log.info("model list of %s failed: %s", provider.name, exc)
+            choices = merge_models(None, today=date.today())
+            self.window.statusBar().showMessage(f"{provider.name} did not list its models ({exc}); showing the "
+                                                "known ones.", 10000)
+        if ticket == self._model_load:  # else another provider was chosen meanwhile
+            self._show_models(choices)
+
+    def _show_models(self, choices: list[ModelChoice]) -> None:
+        self.panel.set_models(choices, self.workflow.settings.get("api.default_model"))
+        self.panel.model.setEnabled(True)
+
+    def _on_model_changed(self) -> None:
+        choice = self.panel.current_model()
+        if choice is None:
+            return
+        self.panel.parameters.set_model(choice.spec)
+        self.panel.vary_button.setToolTip(
+            "Variations of the picture with /images/variations" if choice.spec.supports("variations") else
+            "This model has no variations endpoint: Variations run as an edit of the whole picture")
+        note, warning = "", False
+        if choice.shut_down:
+            note = f"OpenAI shut {choice.id} down on {choice.shutdown}; this provider may still offer it."
+            warning = True
+        elif choice.shutdown is not None:
+            replacement = f" Consider {choice.spec.replacement}." if choice.spec.replacement else ""
+            note, warning = f"{choice.id} shuts down on {choice.shutdown}.{replacement}", True
+        elif not choice.spec.known:
+            note = f"{choice.id} is not in the table of known models: GPT Image rules are assumed."
+        self.panel.set_model_note(note, warning)
+        if not self.workflow.hub.is_engine(self.workflow.hub.provider(self.panel.current_provider())):
+            self.workflow.settings.set("api.default_model", choice.id)
+        self._update_cost()
+
+    def _update_cost(self) -> None:
+        choice = self.panel.current_model()
+        if choice is None:
+            return
+        if self.workflow.hub.is_engine(self.workflow.hub.provider(self.panel.current_provider())):
+            self.panel.set_cost("Free: runs on this computer.")
+            return
+        spending = self.workflow.spending
+        estimate = spending.estimate(choice.id, self.panel.parameters.values())
+        text = f"About ${estimate:.2f} per run." if estimate is not None else "Price not known for this model."
+        limit = spending.limit()
+        if limit is not None:
+            text += f" ${spending.spent():.2f} of ${limit:.2f} spent this month."
+        self.panel.set_cost(text)
+
+    def _on_setting(self, key: str, _value: object) -> None:
+        if key == "jobs.prompt_history":
+            self.panel.set_history(self.workflow.settings.get(key))
+        elif key.startswith("jobs.spen"):
+            self._update_cost()
+
+    # -- running ----------------------------------------------------------------------------------------------
+    def run(self, kind: JobKind) -> Job | None:
+        choice: ModelChoice | None = self.panel.current_model()
+        if choice is None:
+            self.tell("No model is chosen yet.", "Wait a moment for the model list, or choose a provider.")
+            return None
+        try:
+            job = self.workflow.start(kind, self.panel.current_provider(), choice, self.panel.text(),
+                                      self.panel.parameters.values())
+        except JobRefused as refused:
+            self.tell(str(refused), refused.hint)
+            return None
+        self.window.statusBar().showMessage(f"{job.title()}: sent to {job.input.provider}"
+                                            + (f" ({job.input.note})" if job.input.note else ""), 6000)
+        return job
+
+    def cancel_newest(self) -> None:
+        active = self.workflow.queue.active
+        if active:
+            self.workflow.queue.cancel(active[-1])
+
+    def _on_job_added(self, job: Job) -> None:
+        self.cancel_action.setEnabled(True)
+        jobs_dock = getattr(self.window, "jobs_dock", None)
+        if jobs_dock is not None and jobs_dock.isVisible():
+            jobs_dock.raise_()
+        job.changed.connect(lambda: self._on_job_changed(job))
+
+    def _on_job_changed(self, job: Job) -> None:
+        self.cancel_action.setEnabled(bool(self.workflow.queue.active))
+        if job.state is JobState.FAILED and job.results:
+            self.strip.show_job(job)  # what arrived before the failure is still there to choose from
+
+    def _on_staged(self, job: Job) -> None:
+        self.strip.show_job(job)
+        revised = next((r.revised_prompt for r in job.results if r.revised_prompt), None)
+        self.panel.set_revised_prompt(revised)
+        dock = getattr(self.window, "staging_dock", None)
+        if dock is not None and not dock.isVisible():
+            dock.show()
+            self.window.resizeDocks([dock], [self.strip.sizeHint().height()], Qt.Orientation.Vertical)
+        if dock is not None:
+            dock.raise_()
+
+    # -- results ------------------------------------------------------------------------------------------
+    def _on_preview(self, job: Job, result: JobResult | None) -> None:
+        snapshot = job.input.snapshot
+        if result is None or snapshot is None or self.workflow.document.is_empty:
+            self.preview.clear()
+            return
+        if snapshot.generation != self.workflow.document.snapshot().generation:
+            self.preview.clear()
+            return
+        image = result.raw if self.strip.raw.isChecked() else result.best
+        overlay = result.drift if self.strip.drift.isChecked() else None
+        self.preview.show(image, self.workflow.document.frame_of(snapshot), overlay)
+
+    def _on_accept(self, job: Job, result: JobResult, raw: bool) -> None:
+        self.preview.clear()
+        try:
+            self.workflow.accept(job, result, raw=raw)
+        except JobRefused as refused:
+            self.tell(str(refused), refused.hint)
+            return
+        self.window.statusBar().showMessage("Result accepted: Ctrl+Z takes it back.", 6000)
+
+    def _on_accept_new(self, job: Job, result: JobResult) -> None:
+        self.preview.clear()
+        if not self.window.confirm_discard("open the result as a new picture"):
+            return
+        self.workflow.accept_as_new(job, result)
+
+    # -- the gallery's requests -----------------------------------------------------------------------------
+    def vary_record(self, record: ImageRecord) -> None:
+        """Gallery > Use as variation source: open the image, then run Variations on it."""
+        task = self.window.files.open_path(record.path)
+        task.add_done_callback(lambda t: QTimer.singleShot(0, lambda: self._after_open(t, JobKind.VARIATION)))
+
+    def _after_open(self, task, kind: JobKind) -> None:
+        if not task.cancelled() and task.exception() is None and task.result():
+            self.run(kind)
+
+    def run_again(self, record: ImageRecord) -> None:
+        """Gallery > Run again: the same prompt, model and parameters; generations are sent at once."""
+        self.panel.set_text(record.prompt)
+        index = next((i for i in range(self.panel.model.count()) if self.panel.model.itemData(i).id == record.model),
+                     -1)
+        if index >= 0:
+            self.panel.model.setCurrentIndex(index)
+        if record.kind == JobKind.GENERATION.value:
+            self.run(JobKind.GENERATION)
+        else:
+            self.window.statusBar().showMessage(
+                "Prompt and model recalled: open or paint the picture, then press Edit or Variations.", 8000)
+
+    # -- messages -----------------------------------------------------------------------------------------
+    def tell(self, message: str, hint: str = "") -> None:
+        """A non-blocking message box (one at a time)."""
+        if self.message is not None:
+            self.message.close()
+        self.message = QMessageBox(QMessageBox.Icon.Information, "DALL·E Studio", message,
+                                   QMessageBox.StandardButton.Ok, self.window)
+        self.message.setObjectName("workflowMessage")
+        if hint:
+            self.message.setInformativeText(hint)
+        self.message.open()
