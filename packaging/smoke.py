@@ -13,11 +13,9 @@ Standard library only, so any Python 3.11 runs it against any build. Each step p
   engine-edit  ``PROGRAM engine`` (the embedded engine, frozen with the rest) answers an edit of the sample picture
                with a transparent square to fill: a PNG of the same size comes back. Skipped while the build has
                no engine.
-  workflow-edit  the program runs one edit through the app's own workflow on its engine, headless
-               (``--self-test-edit SAMPLE``, packaging/pyinstaller/launcher.py): the engine is started by the
-               workflow's supervisor, the result is filed in the library and accepted through the mask. For a
-               wheel install, the launcher runs with the venv's Python. An edit driven through the window itself
-               waits for the workflow to be wired to the window.
+  app-edit     the program opens the sample in its window, paints a square of mask, presses Edit with the
+               embedded engine and Accepts the result (``--self-test-edit SAMPLE``: packaging/pyinstaller/
+               launcher.py, offscreen); for a venv's command, the launcher runs with the venv's Python
 """
 
 from __future__ import annotations
@@ -39,7 +37,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-STEPS = ("version", "window", "open", "engine-edit", "workflow-edit")
+STEPS = ("version", "window", "open", "engine-edit", "app-edit")
 LAUNCHER = Path(__file__).resolve().parent / "pyinstaller" / "launcher.py"
 SAMPLE = "astronaut.png"
 
@@ -146,7 +144,7 @@ class Smoke:
                 process.kill()
                 process.communicate()
 
-    def workflow_edit(self) -> str:
+    def app_edit(self) -> str:
         sample = bundled_sample(self.program)
         if (self.program.resolve().parent / "_internal").is_dir():  # the one-folder build carries the launcher
             command = [str(self.program), "--self-test-edit", str(sample)]
@@ -253,13 +251,13 @@ def main(argv: list[str] | None = None) -> int:
             said = action()
         except Skip as skip:
             counts["skipped"] += 1
-            print(f"smoke: {step:<13} SKIPPED  {skip}", flush=True)
+            print(f"smoke: {step:<11} SKIPPED  {skip}", flush=True)
         except (AssertionError, OSError, subprocess.SubprocessError, KeyError, ValueError) as exc:
             counts["failed"] += 1
-            print(f"smoke: {step:<13} FAILED   {exc}", flush=True)
+            print(f"smoke: {step:<11} FAILED   {exc}", flush=True)
         else:
             counts["passed"] += 1
-            print(f"smoke: {step:<13} ok       {said}", flush=True)
+            print(f"smoke: {step:<11} ok       {said}", flush=True)
     print(f"smoke: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
     return 1 if counts["failed"] else 0
 

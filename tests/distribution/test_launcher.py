@@ -1,4 +1,5 @@
-"""The one-folder program's launcher: the engine command the supervisor uses, and the edit self-test."""
+"""The one-folder program's launcher: the engine command the supervisor uses, and the edit self-test (the
+smoke test's app-edit step)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def test_launcher_hands_the_command_line_to_the_app_and_the_supervisors_engine_c
     assert seen == [expected]
 
 
-def test_self_test_edits_the_sample_on_the_engine_through_the_workflow(tmp_path):
+def test_self_test_edits_the_sample_in_the_apps_window_on_the_engine(tmp_path):
     sample = ROOT / "resources" / "samples" / "coffee.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path))
     done = subprocess.run([sys.executable, str(LAUNCHER), "--self-test-edit", str(sample)], env=env,
