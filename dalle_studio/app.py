@@ -48,6 +48,7 @@ from dalle_studio.ui.jobs.panel import JobsPanel
 from dalle_studio.ui.main_window import MainWindow
 from dalle_studio.ui.prompt.panel import PromptPanel
 from dalle_studio.ui.staging.strip import StagingStrip
+from dalle_studio.ui.theme import follow_color_scheme
 from dalle_studio.ui.workflow_ui import WorkflowUi
 
 log = logging.getLogger(__name__)
@@ -209,6 +210,7 @@ def run(image: str | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     studio = build_window(paths)
+    follow_color_scheme(app, studio.settings)  # parented to the app: follows the setting until the app quits
     install_exception_hooks(studio, loop)
     studio.window.show()
     studio.tasks.start(studio.workflow.hub.load_keys(), "looking up API keys")
