@@ -235,7 +235,10 @@ class Document(QObject):
             frame.translate(self.grow_canvas(frame))
             weight = snapshot.send_mask()
             if feather:
-                weight = pixels.from_array(mask_ops.feather(pixels.read(weight), feather), weight.format())
+                # The blend reaches outwards into the kept picture only: what was marked to regenerate (and
+                # anything beyond the picture) takes the result fully, so no seam of half-transparent pixels.
+                hard = pixels.read(weight)
+                weight = pixels.from_array(np.minimum(hard, mask_ops.feather(hard, feather)), weight.format())
             scaled = result.convertToFormat(QImage.Format.Format_ARGB32).scaled(frame.size(), mode=pixels.SMOOTH)
             recorder = TileRecorder(self._image)
             recorder.touch(frame)
