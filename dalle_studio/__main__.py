@@ -14,10 +14,15 @@ def main(argv: list[str] | None = None) -> int:
         from dalle_studio.engine.__main__ import main as engine_main
 
         return engine_main(args[1:])
+    if args[:1] in (["generate"], ["edit"], ["vary"]):
+        from dalle_studio.api.cli import main as cli_main
+
+        return cli_main(args)
     parser = argparse.ArgumentParser(
         prog="dalle-studio",
         description=f"{APP_NAME}: paint the part of a picture to change, describe it, choose among the results.",
-        epilog="Subcommand: 'dalle-studio engine --help' runs the embedded offline Images server on its own.",
+        epilog="Subcommands: 'dalle-studio engine --help' runs the embedded offline Images server on its own; "
+        "'dalle-studio generate|edit|vary --help' send one request from the command line (for scripts).",
     )
     parser.add_argument("picture", nargs="?", help="a picture to open (PNG, JPEG, WebP, BMP, TIFF, GIF)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
 
 
 def _disk(radius: int) -> np.ndarray:
+    import cv2  # imported on first use: it costs start-up time
+
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
 
 
@@ -22,6 +23,8 @@ def invert(mask: np.ndarray) -> np.ndarray:
 
 def grow(mask: np.ndarray, pixels: int) -> np.ndarray:
     """The area to regenerate, widened by ``pixels`` in every direction (a minimum filter over a disk)."""
+    import cv2  # imported on first use: it costs start-up time
+
     if pixels <= 0:
         return mask.copy()
     return cv2.erode(mask, _disk(pixels), borderType=cv2.BORDER_REPLICATE)
@@ -29,6 +32,8 @@ def grow(mask: np.ndarray, pixels: int) -> np.ndarray:
 
 def shrink(mask: np.ndarray, pixels: int) -> np.ndarray:
     """The area to regenerate, narrowed by ``pixels`` (a maximum filter over a disk)."""
+    import cv2  # imported on first use: it costs start-up time
+
     if pixels <= 0:
         return mask.copy()
     return cv2.dilate(mask, _disk(pixels), borderType=cv2.BORDER_REPLICATE)
@@ -36,6 +41,8 @@ def shrink(mask: np.ndarray, pixels: int) -> np.ndarray:
 
 def feather(mask: np.ndarray, pixels: int) -> np.ndarray:
     """The mask with its edges blurred over about ``2 * pixels`` (Gaussian, sigma = pixels / 2)."""
+    import cv2  # imported on first use: it costs start-up time
+
     if pixels <= 0:
         return mask.copy()
     sigma = pixels / 2

@@ -9,19 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from dalle_studio.api import providers as p
 from dalle_studio.api.catalog import ModelChoice
-from dalle_studio.api.client import ImagesClient
 from dalle_studio.api.keys import KeyStore, SecretKey
 from dalle_studio.api.settings import providers_from
-from dalle_studio.api.transport import RetryPolicy
 from dalle_studio.core.settings import Settings
 from dalle_studio.engine.catalog import ENGINE_MODEL_ID, engine_spec
 from dalle_studio.engine.supervisor import EngineSupervisor
 from dalle_studio.jobs.explain import JobRefused
+
+if TYPE_CHECKING:  # httpx costs a tenth of a second at start-up: the client is imported on first use
+    from dalle_studio.api.client import ImagesClient
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +133,10 @@ class ProviderHub(QObject):
             self._clients[ENGINE_NAME] = client
         return client
 
-    def _make_client(self, provider: p.Provider, key) -> ImagesClient:
+    def _make_client(self, provider: p.Provider, key: SecretKey | str) -> ImagesClient:
+        from dalle_studio.api.client import ImagesClient
+        from dalle_studio.api.transport import RetryPolicy
+
         return ImagesClient(provider, key, timeout=self.settings.get("api.timeout_s"),
                             retry=RetryPolicy(max_retries=self.settings.get("api.max_retries")),
                             max_concurrency=self.settings.get("api.max_concurrency"),

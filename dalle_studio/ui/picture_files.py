@@ -40,7 +40,7 @@ class PictureFiles(QObject):
 
     # -- opening ------------------------------------------------------------------------------------------
     def open_path(self, path: str | Path) -> asyncio.Task[bool]:
-        path = Path(path)
+        path = Path(path).expanduser().absolute()  # recent files must work from any working folder
         return self.tasks.start(self._open(lambda: load_image_file(path, max_pixels=self._max_pixels()), path),
                                 f"opening {path.name}")
 

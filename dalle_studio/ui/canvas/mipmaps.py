@@ -3,7 +3,6 @@ them (bilinear sampling alone shimmers and aliases below 50 %). Kept up to date 
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage
@@ -16,6 +15,8 @@ MIN_SIDE = 32
 
 def _halve(source: np.ndarray, target: np.ndarray) -> None:
     """``target`` (h, w, 4) = the 2x2 box average of ``source`` (2h, 2w, 4), premultiplied pixels."""
+    import cv2  # imported on first use: it costs start-up time
+
     h, w = target.shape[:2]
     target[...] = cv2.resize(source[: 2 * h, : 2 * w], (w, h), interpolation=cv2.INTER_AREA)
 
