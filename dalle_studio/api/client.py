@@ -220,7 +220,8 @@ class ImagesClient:
                                         where=self.provider.name, model=request.model, allow_stream=streaming)
         try:
             if not (streaming and is_event_stream(response)):
-                result = await self._from_json(read_json(response), request.model)
+                # Several megabytes of base64 per image: parsed in a thread, not on the UI's loop.
+                result = await self._from_json(await asyncio.to_thread(read_json, response), request.model)
             else:
                 callback = on_partial
                 if on_partial is not None and index:

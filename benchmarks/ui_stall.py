@@ -1,0 +1,161 @@
+"""UI thread stalls while results arrive and are filed (issue 6).
+
+A real workflow (qasync loop, library on disk) runs a Generation of 8 results of 1536x1024 from a loopback server.
+A 5 ms QTimer heartbeat measures how late the UI thread answers: ``ui_stall_p99_ms`` and ``ui_stall_max_ms``
+(targets: under 16 and under 50). The baseline, ``ui_stall_max_baseline_ms``, is the same 8 results decoded,
+placed and filed on the UI thread, as a naive implementation would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+COUNT, SIZE = 8, (1536, 1024)
+
+
+def _payload() -> bytes:
+    from PIL import Image
+
+    from dalle_studio.core.resources import samples_dir
+
+    photo = Image.open(samples_dir() / "astronaut.png").convert("RGB").resize(SIZE)
+    images = []
+    for i in range(COUNT):
+        buffer = io.BytesIO()
+        photo.rotate(i * 3, expand=False).save(buffer, "PNG", compress_level=1)
+        images.append({"b64_json": base64.b64encode(buffer.getvalue()).decode()})
+    return json.dumps({"created": int(time.time()), "data": images, "size": "1536x1024"}).encode()
+
+
+def _serve(body: bytes) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class Heartbeat:
+    """A 5 ms timer; each late tick's delay beyond 5 ms is a stall of the UI thread."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer(interval=5)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self.last = time.perf_counter()
+        self.stalls: list[float] = []
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.stalls.append(max(0.0, (now - self.last) * 1000 - 5))
+        self.last = now
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        return self.stalls
+
+
+def run(report) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from dalle_studio.api import providers as p
+    from dalle_studio.api.catalog import ModelChoice
+    from dalle_studio.api.keys import SESSION, KeyStore
+    from dalle_studio.api.models import spec_for
+    from dalle_studio.api.settings import SETTINGS as API_SETTINGS
+    from dalle_studio.core.settings import Settings
+    from dalle_studio.document.document import Document
+    from dalle_studio.engine.supervisor import EngineSupervisor
+    from dalle_studio.jobs import pictures
+    from dalle_studio.jobs.job import JobKind
+    from dalle_studio.jobs.providers import ProviderHub
+    from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
+    from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
+    from dalle_studio.jobs.workflow import Workflow
+    from dalle_studio.library import Library, NewResult
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app, already_running=False)
+    asyncio.set_event_loop(loop)
+    body = _payload()
+    server = _serve(body)
+    host, port = server.server_address[:2]
+    folder = Path(tempfile.mkdtemp(prefix="dalle-studio-stall-"))
+    settings = Settings.load(folder / "settings.json", API_SETTINGS, WORKFLOW_SETTINGS, SPENDING_SETTINGS)
+    settings.set("api.providers", [p.compatible("Local", f"http://{host}:{port}/v1").to_dict()])
+    keys = KeyStore(file=None, env={})
+    keys.save("Local", "sk-benchmark-key-000000", SESSION)
+    library = Library(folder / "library")
+    hub = ProviderHub(settings, keys, EngineSupervisor())
+    workflow = Workflow(Document(), library, hub, settings)
+    choice = ModelChoice("gpt-image-1", spec_for("gpt-image-1"), True, None, False)
+    settings.set("jobs.stream_partials", False)
+
+    async def measured() -> list[float]:
+        await hub.load_keys()
+        await asyncio.sleep(0.05)
+        beat = Heartbeat()
+        beat.start()
+        job = workflow.start(JobKind.GENERATION, "Local", choice, "benchmark", {"n": COUNT, "size": "1536x1024"})
+        await workflow.queue.wait(job)
+        await asyncio.sleep(0.05)
+        assert len(job.results) == COUNT, job.error
+        return beat.stop()
+
+    async def baseline() -> list[float]:
+        payload = json.loads(body)  # what the naive version does on the loop: everything
+        await asyncio.sleep(0.05)
+        beat = Heartbeat()
+        beat.start()
+        await asyncio.sleep(0.02)
+        for entry in payload["data"]:
+            data = base64.b64decode(entry["b64_json"])
+            image = pictures.decode(data)
+            pictures.thumbnail(image)
+            library.add_result(NewResult(image=data, kind="generation", prompt="baseline"))
+            await asyncio.sleep(0)
+        await asyncio.sleep(0.05)
+        return beat.stop()
+
+    rounds = []
+    with loop:
+        for _ in range(3):
+            rounds.append(loop.run_until_complete(measured()))
+        base = loop.run_until_complete(baseline())
+        loop.run_until_complete(hub.aclose())
+    server.shutdown()
+    library.close()
+    p99 = statistics.median(sorted(r)[int(len(r) * 0.99) - 1] for r in rounds)
+    worst = statistics.median(max(r) for r in rounds)
+    report("ui_stall_p99_ms", p99, "ms")
+    report("ui_stall_max_ms", worst, "ms")
+    report("ui_stall_max_baseline_ms", max(base), "ms")

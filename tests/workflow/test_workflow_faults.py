@@ -1,0 +1,98 @@
+"""Failures leave the picture, mask, prompt and results intact, say what happened, and offer Retry; Cancel stops."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRect
+
+from dalle_studio.api import providers as p
+from dalle_studio.api.catalog import ModelChoice
+from dalle_studio.api.keys import SESSION
+from dalle_studio.api.models import spec_for
+from dalle_studio.document.pixels import read
+from dalle_studio.jobs.job import JobKind, JobState
+from dalle_studio.ui.jobs.panel import JobsPanel
+from tests.workflow.conftest import until
+from tests.workflow.faulty_server import FaultyServer
+from tests.workflow.test_workflow_engine import open_sample
+
+KEY = "sk-test-abcdefghijklmnop0123456789"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FaultyServer() as running:
+        yield running
+
+
+@pytest.fixture
+def broken(workflow, server, loop):
+    """The workflow with a provider "Flaky" (with a key) at the faulty server; no retries, to keep tests quick."""
+    settings = workflow.settings
+    settings.set("api.providers", [p.compatible("Flaky", server.base_url).to_dict()])
+    settings.set("api.max_retries", 0)
+    workflow.hub.keys.save("Flaky", KEY, SESSION)
+    workflow.hub.keys_changed()
+    loop.run_until_complete(workflow.hub.load_keys())
+    open_sample(workflow.document)
+    workflow.document.fill_mask(QRect(100, 100, 80, 60))
+    return workflow
+
+
+def choice():
+    return ModelChoice("gpt-image-1", spec_for("gpt-image-1"), True, None, False)
+
+
+def test_server_failure_is_explained_offers_retry_and_loses_nothing(broken, server, loop, qtbot, caplog):
+    doc = broken.document
+    image, mask = read(doc.image).copy(), read(doc.mask).copy()
+    panel = JobsPanel(broken.queue)
+    qtbot.addWidget(panel)
+    server.mode = "error"
+    job = broken.start(JobKind.EDIT, "Flaky", choice(), "a bowl of soup", {"n": 1})
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.FAILED
+    assert "server" in job.error.message.lower() and "Retry" in job.error.hint
+    card = panel.cards[job.id]
+    assert not card.retry_button.isHidden() and card.cancel_button.isHidden()
+    assert np.array_equal(read(doc.image), image) and np.array_equal(read(doc.mask), mask)
+    assert KEY not in job.error.message + job.error.hint + caplog.text
+    card.retry_button.click()
+    again = broken.queue.jobs[-1]
+    assert again is not job and again.input is job.input
+    loop.run_until_complete(until(lambda: again.state.finished))
+    assert again.state is JobState.FAILED
+
+
+def test_refused_prompt_says_so_and_is_not_offered_again_unchanged(broken, server, loop):
+    server.mode = "refuse"
+    job = broken.start(JobKind.EDIT, "Flaky", choice(), "something refused", {"n": 1})
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.FAILED
+    assert "safety system" in job.error.message and "Rephrase" in job.error.hint
+    assert job.error.retryable is False
+
+
+def test_cancel_closes_the_request_at_once(broken, server, loop):
+    server.mode = "hang"
+    server.hanging.clear()
+    job = broken.start(JobKind.EDIT, "Flaky", choice(), "a slow one", {"n": 1})
+    loop.run_until_complete(until(server.hanging.is_set))
+    started = loop.time()
+    broken.queue.cancel(job)
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.CANCELLED
+    assert loop.time() - started < 1.0
+    assert job.results == []
+
+
+def test_missing_key_is_refused_with_what_to_do(workflow, server, loop):
+    workflow.settings.set("api.providers", [p.compatible("Keyless", server.base_url).to_dict()])
+    workflow.hub.keys_changed()
+    open_sample(workflow.document)
+    workflow.document.fill_mask(QRect(10, 10, 20, 20))
+    job = workflow.start(JobKind.EDIT, "Keyless", choice(), "anything", {"n": 1})
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.FAILED
+    assert "No API key" in job.error.message and "Preferences" in job.error.hint
