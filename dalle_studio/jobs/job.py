@@ -52,6 +52,7 @@ class JobInput:
     snapshot: Any = None  # the document's Snapshot (picture, mask, frame) when the job was queued
     via_edit: bool = False  # Variations sent as an edit of the whole picture (no variations endpoint)
     note: str = ""  # shown to the user, e.g. which path Variations takes
+    label: str = ""  # how the job is named when the prompt sent is not the artist's (engine fill, variations)
 
 
 @dataclass
@@ -138,6 +139,8 @@ class Job(QObject):
         self.set_state(JobState.FAILED, error.message)
 
     def title(self) -> str:
+        if self.input.label:
+            return f"{self.kind.label}: {self.input.label}"
         prompt = self.input.prompt.strip().splitlines()[0] if self.input.prompt.strip() else ""
         if len(prompt) > 48:
             prompt = prompt[:47] + "…"

@@ -76,6 +76,7 @@ class Workflow(QObject):
         spec = model.spec
         engine = self.hub.is_engine(target)
         prompt = prompt.strip()
+        label = ""
         if kind is JobKind.GENERATION:
             if engine:
                 raise JobRefused("The embedded engine cannot draw from a prompt: it only fills and varies pictures.",
@@ -88,7 +89,7 @@ class Workflow(QObject):
         if not prompt and kind is not JobKind.VARIATION:
             if not engine:
                 raise JobRefused("Write a prompt first: what should the painted area become?")
-            prompt = ENGINE_PROMPT
+            prompt, label = ENGINE_PROMPT, "content-aware fill"
         snapshot = self.document.snapshot(prompt) if not self.document.is_empty else None
         via_edit, note = False, ""
         if kind is JobKind.EDIT:
@@ -104,13 +105,15 @@ class Workflow(QObject):
             if via_edit and not spec.supports(m.EDITS):
                 raise JobRefused(f"{model.id} can neither vary nor edit pictures.", "Choose another model.")
             note = "as an edit of the whole picture" if via_edit else "with /images/variations"
-            prompt = prompt or (ENGINE_PROMPT if engine else self.settings.get("jobs.variation_prompt"))
+            if not prompt:
+                prompt = ENGINE_PROMPT if engine else self.settings.get("jobs.variation_prompt")
+                label = "of the picture"
         params = {k: v for k, v in params.items() if v not in (None, "")}
         if not engine:
             self.spending.check(model.id, params)
         self._remember_prompt(prompt)
         job_input = JobInput(kind=kind, prompt=prompt, model=model.id, provider=target.name, params=params,
-                             spec=spec, snapshot=snapshot, via_edit=via_edit, note=note)
+                             spec=spec, snapshot=snapshot, via_edit=via_edit, note=note, label=label)
         return self.queue.submit(job_input)
 
     def _remember_prompt(self, prompt: str) -> None:
