@@ -19,24 +19,11 @@ from dalle_studio.api.providers import Provider, azure, compatible, engine, open
 from dalle_studio.api.requests import GenerateRequest
 from dalle_studio.api.results import Usage
 from dalle_studio.core.settings import Settings
+from tests.keychain import MemoryKeychain
 
 from .conftest import call
 
 KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz0123"
-
-
-class MemoryKeychain:
-    def __init__(self) -> None:
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username))
 
 
 def test_cost_estimates():

@@ -16,22 +16,7 @@ from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
 from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
 from dalle_studio.jobs.workflow import Workflow
 from dalle_studio.library import Library
-
-
-class MemoryKeyring:
-    """A keychain of the tests' own (FIELD-NOTES: no Secret Service on these machines)."""
-
-    def __init__(self) -> None:
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
+from tests.keychain import MemoryKeychain
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +34,7 @@ def settings(tmp_path):
 
 @pytest.fixture
 def keys(tmp_path):
-    return KeyStore(file=tmp_path / "keys.json", backend=MemoryKeyring(), env={})
+    return KeyStore(file=tmp_path / "keys.json", backend=MemoryKeychain(), env={})
 
 
 @pytest.fixture
