@@ -16,10 +16,13 @@ qt_debian_libs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 l
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core)
 
-ensure_debian_libs() {
+# For the tests that validate the desktop entry and the AppStream metainfo.
+test_debian_tools=(desktop-file-utils appstream)
+
+ensure_debian_packages() {
   command -v dpkg-query >/dev/null || return 0
   local missing=()
-  for pkg in "${qt_debian_libs[@]}"; do
+  for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
@@ -29,7 +32,7 @@ ensure_debian_libs() {
       echo "note: Qt may need these Debian packages: ${missing[*]} (install them as root)" >&2; return 0
     fi
   fi
-  echo "installing Debian libraries for Qt: ${missing[*]}" >&2
+  echo "installing Debian packages: ${missing[*]}" >&2
   $sudo apt-get update -qq >/dev/null || true
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
@@ -46,7 +49,7 @@ ensure_venv() {
   fi
 }
 
-setup() { ensure_debian_libs; ensure_venv; }
+setup() { ensure_debian_packages "${qt_debian_libs[@]}"; ensure_venv; }
 
 cmd=${1:-start}; shift || true
 case "$cmd" in
@@ -60,6 +63,7 @@ case "$cmd" in
     exec "$VENV/bin/dalle-studio" "$@" ;;
   test)
     setup
+    ensure_debian_packages "${test_debian_tools[@]}" || echo "note: could not install ${test_debian_tools[*]}; their tests will be skipped" >&2
     export QT_QPA_PLATFORM=offscreen PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring
     "$VENV/bin/ruff" check .
     "$VENV/bin/lint-imports"
