@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+def _picture_b64() -> str:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 120, 220)).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
 class FaultyServer:
-    """``mode`` decides every answer to ``POST .../images/*``: "error" (500), "refuse" (400 moderation_blocked)
-    or "hang" (no answer for a minute). ``GET .../models`` answers normally."""
+    """``mode`` decides every answer to ``POST .../images/*``: "ok" (one 64x48 picture, as GPT Image models answer),
+    "error" (500), "refuse" (400 moderation_blocked) or "hang" (no answer for a minute). ``GET .../models``
+    answers normally."""
 
     def __init__(self) -> None:
         self.mode = "error"
@@ -40,6 +51,11 @@ class FaultyServer:
                 if outer.mode == "hang":
                     outer.hanging.set()
                     time.sleep(60)
+                    return
+                if outer.mode == "ok":
+                    self._json(200, {"created": int(time.time()), "data": [{"b64_json": _picture_b64()}],
+                                     "usage": {"input_tokens": 10, "output_tokens": 100, "total_tokens": 110,
+                                               "input_tokens_details": {"text_tokens": 10, "image_tokens": 0}}})
                     return
                 if outer.mode == "refuse":
                     self._json(400, {"error": {"message": "Your request was rejected by the safety system.",

@@ -96,3 +96,30 @@ def test_missing_key_is_refused_with_what_to_do(workflow, server, loop):
     loop.run_until_complete(until(lambda: job.state.finished))
     assert job.state is JobState.FAILED
     assert "No API key" in job.error.message and "Preferences" in job.error.hint
+
+
+def test_generation_is_filed_and_accepted_as_a_new_picture(workflow, server, loop):
+    workflow.settings.set("api.providers", [p.compatible("Good", server.base_url).to_dict()])
+    workflow.hub.keys.save("Good", KEY, SESSION)
+    workflow.hub.keys_changed()
+    server.mode = "ok"
+    job = workflow.start(JobKind.GENERATION, "Good", choice(), "a blue square", {"n": 1, "size": "1024x1024"})
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.DONE, job.error
+    record = workflow.library.get(job.results[0].library_id)
+    assert record.kind == "generation" and record.prompt == "a blue square" and record.model == "gpt-image-1"
+    workflow.accept(job, job.results[0])  # nothing is open: it becomes the picture
+    assert (workflow.document.size.width(), workflow.document.size.height()) == (64, 48)
+    assert tuple(read(workflow.document.image)[5, 5][:3]) == (220, 120, 20)  # BGRA memory order
+
+
+def test_spending_limit_stops_a_request_before_it_is_sent(workflow, server, loop):
+    workflow.settings.set("api.providers", [p.compatible("Good", server.base_url).to_dict()])
+    workflow.settings.set("jobs.spending_limit_usd", 0.01)
+    sent_before = server.requests
+    from dalle_studio.jobs.explain import JobRefused
+
+    with pytest.raises(JobRefused, match="past your limit of \\$0.01"):
+        workflow.start(JobKind.GENERATION, "Good", choice(), "expensive", {"n": 4, "size": "1536x1024",
+                                                                           "quality": "high"})
+    assert server.requests == sent_before
