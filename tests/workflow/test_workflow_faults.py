@@ -119,7 +119,7 @@ def test_spending_limit_stops_a_request_before_it_is_sent(workflow, server, loop
     sent_before = server.requests
     from dalle_studio.jobs.explain import JobRefused
 
-    with pytest.raises(JobRefused, match="past your limit of \\$0.01"):
+    with pytest.raises(JobRefused, match=r"past your limit of \$0\.01"):
         workflow.start(JobKind.GENERATION, "Good", choice(), "expensive", {"n": 4, "size": "1536x1024",
                                                                            "quality": "high"})
     assert server.requests == sent_before
