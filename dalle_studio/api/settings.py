@@ -22,8 +22,9 @@ SETTINGS = declare(
     Setting("api.providers", list, [openai().to_dict()], "Providers",
             "Where requests go: OpenAI, Azure OpenAI, any OpenAI-compatible URL, or the embedded engine. Keys are "
             "kept in the system keychain, never here.", section="Provider", visible=False),
-    Setting("api.active_provider", str, "OpenAI", "Active provider", "The provider new requests go to.",
-            section="Provider"),
+    Setting("api.active_provider", str, "OpenAI", "Active provider",
+            "The provider new requests go to (chosen in Edit > Providers and API keys).", section="Provider",
+            visible=False),
     Setting("api.default_model", str, "gpt-image-2", "Default model",
             "The model chosen for a new picture; the list offered comes from the provider.", section="Provider"),
     Setting("api.timeout_s", float, 600.0, "Request timeout (seconds)",

@@ -30,7 +30,7 @@ def explain(exc: BaseException) -> JobError:
         return JobError(message, "Rephrase the prompt or change the picture; this exact request will be refused "
                         "again.", retryable=False)
     if isinstance(exc, e.AuthenticationError):
-        return JobError(message, "Check the API key in Preferences > Providers (or choose the embedded engine).",
+        return JobError(message, "Check the API key in Edit > Providers and API keys (or choose the embedded engine).",
                         retryable=False)
     if isinstance(exc, e.PermissionDeniedError):
         return JobError(message, "This key may not use this model: check the organisation's access on the "

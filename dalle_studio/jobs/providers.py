@@ -111,7 +111,7 @@ class ProviderHub(QObject):
         key = self.key(provider)
         if key is None:
             raise JobRefused(f"No API key is set for {provider.name}.",
-                             "Add the key in Edit > Preferences > Providers, or choose the embedded engine.")
+                             "Add the key in Edit > Providers and API keys, or choose the embedded engine.")
         client = self._clients.get(provider.name)
         if client is None or client.provider != provider:
             if client is not None:

@@ -80,7 +80,7 @@ class Workflow(QObject):
         if kind is JobKind.GENERATION:
             if engine:
                 raise JobRefused("The embedded engine cannot draw from a prompt: it only fills and varies pictures.",
-                                 "Add a provider with an API key in Edit > Preferences > Providers, or start from "
+                                 "Add a provider with an API key in Edit > Providers and API keys, or start from "
                                  "File > New canvas.")
             if not spec.supports(m.GENERATIONS):
                 raise JobRefused(f"{model.id} cannot generate pictures.", "Choose another model.")

@@ -125,7 +125,8 @@ class MainWindow(QMainWindow):
         self.paste_action = self._action(edit, "&Paste picture", self.paste, Std.Paste, "paste")
         self.paste_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         edit.addSeparator()
-        self._action(edit, "&Preferences…", self.preferences_dialog, Std.Preferences, "preferences")
+        self._action(edit, "&Preferences…", self.preferences_dialog, Std.Preferences, "preferences").setShortcuts(
+            [*QKeySequence.keyBindings(Std.Preferences), QKeySequence("Ctrl+,")])  # the platform may have none
 
         view = self.menus["view"] = bar.addMenu("&View")
         self._action(view, "Zoom &in", self.canvas.zoom_in, Std.ZoomIn, "zoomIn").setShortcuts(

@@ -28,8 +28,8 @@ from dalle_studio.ui.staging.strip import StagingStrip
 log = logging.getLogger(__name__)
 
 NO_KEY_NOTE = ("No API key is set, so fills come from the embedded engine on this computer: it fills the painted "
-               "area from the rest of the picture and does not read the prompt. Add a key in Edit > Preferences > "
-               "Providers for AI edits and generations.")
+               "area from the rest of the picture and does not read the prompt. Add a key in Edit > Providers and "
+               "API keys for AI edits and generations.")
 ENGINE_NOTE = ("The embedded engine fills from the picture itself and does not read the prompt; it cannot "
                "generate from text.")
 
@@ -98,12 +98,12 @@ class WorkflowUi(QObject):
             self.panel.set_engine_note(NO_KEY_NOTE if not hub.keyed_providers() else ENGINE_NOTE)
         else:
             self.panel.set_engine_note("" if hub.has_key(provider) else
-                                       f"No API key is set for {name}: add it in Edit > Preferences > Providers.")
+                                       f"No API key is set for {name}: add it in Edit > Providers and API keys.")
         self.panel.generate_button.setEnabled(not engine)
         self.panel.generate_action.setEnabled(not engine)
         self.panel.generate_button.setToolTip(
-            "The embedded engine cannot draw from text: add a provider with an API key in Edit > Preferences > "
-            "Providers, or start from File > New canvas." if engine else
+            "The embedded engine cannot draw from text: add a provider with an API key in Edit > Providers "
+            "and API keys, or start from File > New canvas." if engine else
             "Make new pictures from the prompt alone (Ctrl+Shift+Enter)")
         self._model_load += 1
         if engine:

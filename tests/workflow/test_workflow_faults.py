@@ -95,7 +95,7 @@ def test_missing_key_is_refused_with_what_to_do(workflow, server, loop):
     job = workflow.start(JobKind.EDIT, "Keyless", choice(), "anything", {"n": 1})
     loop.run_until_complete(until(lambda: job.state.finished))
     assert job.state is JobState.FAILED
-    assert "No API key" in job.error.message and "Preferences" in job.error.hint
+    assert "No API key" in job.error.message and "Providers and API keys" in job.error.hint
 
 
 def test_generation_is_filed_and_accepted_as_a_new_picture(workflow, server, loop):

@@ -160,6 +160,7 @@ class CanvasView(QGraphicsView):
         painter.fillRect(rect, self.palette().color(QPalette.ColorRole.Dark))
         content = self.content_rect()
         if content.isEmpty():
+            self._draw_empty_state(painter)
             return
         # the checkerboard keeps its size on screen at every zoom
         painter.save()
@@ -167,6 +168,19 @@ class CanvasView(QGraphicsView):
         painter.resetTransform()
         painter.setBrushOrigin(0, 0)
         painter.fillRect(device, self._checker)
+        painter.restore()
+
+    def _draw_empty_state(self, painter: QPainter) -> None:
+        """With no picture open: how to get one, in the middle of the canvas."""
+        painter.save()
+        painter.resetTransform()
+        painter.setPen(self.palette().color(QPalette.ColorRole.BrightText))
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        painter.setFont(font)
+        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter,
+                         "Open a picture to paint on\n\nFile > Open (Ctrl+O), drop a file here, paste one (Ctrl+V),\n"
+                         "File > Open sample image, or File > New canvas (Ctrl+N)")
         painter.restore()
 
     def _update_scene_rect(self) -> None:

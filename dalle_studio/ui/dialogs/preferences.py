@@ -30,7 +30,9 @@ class PreferencesDialog(QDialog):
         self.setObjectName("preferences")
         self.settings = settings
         self.editors: dict[str, QWidget] = {}
+        self.resize(720, 460)
         tabs = QTabWidget()
+        tabs.setUsesScrollButtons(False)
         forms: dict[str, QFormLayout] = {}
         for decl in settings.visible():
             if decl.type not in (bool, int, float, str):
