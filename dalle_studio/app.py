@@ -9,6 +9,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from dalle_studio.core.resources import resources_dir, samples_dir
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document
 from dalle_studio.engine.supervisor import EngineSupervisor
+from dalle_studio.jobs.autosave import Autosaver
 from dalle_studio.jobs.frame_sizes import frame_sizes_for
 from dalle_studio.jobs.providers import ProviderHub
 from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
@@ -87,9 +89,11 @@ class Studio:
     canvas: CanvasUi
     workflow: Workflow
     workflow_ui: WorkflowUi
+    autosaver: Autosaver
 
     async def shutdown(self) -> None:
-        """Cancel running jobs, close connections and stop the engine."""
+        """Finish the autosave under way, cancel running jobs, close connections and stop the engine."""
+        await self.autosaver.settle()
         await self.workflow.queue.cancel_all()
         await self.tasks.cancel_all()
         await self.workflow.hub.aclose()
@@ -137,8 +141,28 @@ def build_window(paths: AppPaths) -> Studio:
     providers_action = QAction("Providers and API &keys…", window)
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
     window.menus["edit"].addAction(providers_action)
+    autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
-                  workflow_ui)
+                  workflow_ui, autosaver)
+
+
+def offer_recovery(studio: Studio) -> bool:
+    """After a crash: offer back the picture, mask and prompt that were on the canvas. True when restored."""
+    found = studio.autosaver.pending()
+    if found is None:
+        return False
+    name = found.path.name if found.path else "an untitled picture"
+    answer = QMessageBox.question(
+        studio.window, "Restore your work?",
+        f"DALL·E Studio did not close properly. Restore {name} with its mask and prompt, as autosaved at "
+        f"{time.strftime('%H:%M', time.localtime(found.saved_at))}?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Yes)
+    if answer != QMessageBox.StandardButton.Yes:
+        studio.autosaver.stop_and_clear()
+        return False
+    studio.autosaver.restore(found)
+    studio.window.prompt_panel.set_text(found.prompt)
+    return True
 
 
 def arrange_default_layout(window: MainWindow) -> None:
@@ -216,13 +240,15 @@ def run(image: str | None = None) -> int:
     studio.tasks.start(studio.workflow.hub.load_keys(), "looking up API keys")
     if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # benchmarks: report the moment the window is on screen, then quit
         QTimer.singleShot(0, lambda: (print("window shown", flush=True), app.quit()))
-    if image:
+    restored = offer_recovery(studio)
+    if image and not restored:
         QTimer.singleShot(0, lambda: studio.window.files.open_path(image))
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)
     with loop:
         loop.run_until_complete(closing.wait())
         loop.run_until_complete(studio.shutdown())
+    studio.autosaver.stop_and_clear()  # a clean exit: nothing to recover next time
     studio.close()
     log.info("%s stopped", APP_NAME)
     return 0

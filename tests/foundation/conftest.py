@@ -13,13 +13,14 @@ def make_studio(qtbot, tmp_path, loop):
 
     def make(root=tmp_path):
         studio = build_window(AppPaths.under(root))
-        qtbot.addWidget(studio.window)
         built.append(studio)
         return studio
 
     yield make
-    for studio in built:
-        studio.window.document.undo_stack.setClean()
+    for studio in built:  # closed here, not by qtbot: a modified picture would ask whether to discard it
+        studio.document.undo_stack.setClean()
+        studio.window.close()
+        studio.close()
 
 
 @pytest.fixture
