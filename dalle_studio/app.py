@@ -99,7 +99,8 @@ class Studio:
         await self.workflow.hub.aclose()
 
     def close(self) -> None:
-        """Release what outlives the window: thumbnail threads, the library's database."""
+        """Release what outlives the window: the autosave timer, thumbnail threads, the library's database."""
+        self.autosaver.stop()
         self.gallery.background.wait()
         self.gallery.thumbnails.shutdown()
         self.library.close()

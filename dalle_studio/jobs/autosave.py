@@ -31,19 +31,20 @@ class Autosaver(QObject):
         self._timer.timeout.connect(self.save_now)
         self._saving: asyncio.Task[None] | None = None
         self._dirty = False
+        self._stopped = False
         for signal in (document.picture_changed, document.mask_changed, document.frame_changed,
                        document.prompt_changed, document.image_replaced, document.canvas_resized):
             signal.connect(self._changed)
 
     def _changed(self, *_args: object) -> None:
-        if self.document.is_empty:
+        if self.document.is_empty or self._stopped:
             return
         self._dirty = True
         self._timer.start()
 
     def save_now(self) -> asyncio.Task[None] | None:
         """Write the copy now (in a worker thread); returns the task, or None when nothing needs saving."""
-        if not self._dirty or self.document.is_empty:
+        if not self._dirty or self.document.is_empty or self._stopped:
             return None
         if self._saving is not None and not self._saving.done():
             self._timer.start()  # one write at a time: try again shortly
@@ -54,6 +55,11 @@ class Autosaver(QObject):
         args = (self.folder, snap.picture, snap.mask, snap.frame, snap.prompt, doc.path, time.time())
         self._saving = self.tasks.start(asyncio.to_thread(recovery.save, *args), "saving the recovery copy")
         return self._saving
+
+    def stop(self) -> None:
+        """No more writes (the app is closing); what was written stays for recovery."""
+        self._timer.stop()
+        self._stopped = True
 
     async def settle(self) -> None:
         """Wait for a write under way (so a clean exit's clear cannot be followed by a late write)."""

@@ -39,6 +39,7 @@ def studio(qtbot, tmp_path, loop):
     yield studio
     studio.document.undo_stack.setClean()  # no "discard changes?" question on closing
     studio.window.close()
+    studio.close()
     studio.window.deleteLater()
 
 
