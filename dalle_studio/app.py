@@ -147,23 +147,33 @@ def build_window(paths: AppPaths) -> Studio:
                   workflow_ui, autosaver)
 
 
-def offer_recovery(studio: Studio) -> bool:
-    """After a crash: offer back the picture, mask and prompt that were on the canvas. True when restored."""
+def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restored: None) -> QMessageBox | None:
+    """After a crash: offer back the picture, mask and prompt that were on the canvas (a window-modal question
+    that does not block the event loop); ``then(restored)`` runs once the user has answered."""
     found = studio.autosaver.pending()
     if found is None:
-        return False
+        then(False)
+        return None
     name = found.path.name if found.path else "an untitled picture"
-    answer = QMessageBox.question(
-        studio.window, "Restore your work?",
-        f"DALL·E Studio did not close properly. Restore {name} with its mask and prompt, as autosaved at "
-        f"{time.strftime('%H:%M', time.localtime(found.saved_at))}?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Yes)
-    if answer != QMessageBox.StandardButton.Yes:
-        studio.autosaver.stop_and_clear()
-        return False
-    studio.autosaver.restore(found)
-    studio.window.prompt_panel.set_text(found.prompt)
-    return True
+    box = QMessageBox(QMessageBox.Icon.Question, "Restore your work?",
+                      f"DALL·E Studio did not close properly. Restore {name} with its mask and prompt, as "
+                      f"autosaved at {time.strftime('%H:%M', time.localtime(found.saved_at))}?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard, studio.window)
+    box.setObjectName("recoveryQuestion")
+    box.setDefaultButton(QMessageBox.StandardButton.Yes)
+
+    def answered(result: int) -> None:
+        if result == QMessageBox.StandardButton.Yes:
+            studio.autosaver.restore(found)
+            studio.window.prompt_panel.set_text(found.prompt)
+            then(True)
+        else:
+            studio.autosaver.stop_and_clear()
+            then(False)
+
+    box.finished.connect(answered)
+    box.open()
+    return box
 
 
 def arrange_default_layout(window: MainWindow) -> None:
@@ -241,9 +251,11 @@ def run(image: str | None = None) -> int:
     studio.tasks.start(studio.workflow.hub.load_keys(), "looking up API keys")
     if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # benchmarks: report the moment the window is on screen, then quit
         QTimer.singleShot(0, lambda: (print("window shown", flush=True), app.quit()))
-    restored = offer_recovery(studio)
-    if image and not restored:
-        QTimer.singleShot(0, lambda: studio.window.files.open_path(image))
+    def after_recovery(restored: bool) -> None:
+        if image and not restored:
+            studio.window.files.open_path(image)
+
+    QTimer.singleShot(0, lambda: offer_recovery(studio, after_recovery))
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)
     with loop:
