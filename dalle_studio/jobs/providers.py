@@ -50,7 +50,8 @@ class ProviderHub(QObject):
         settings.subscribe(self._on_setting)
 
     def _on_setting(self, key: str, _value: object) -> None:
-        if key.startswith("api."):
+        if key == "api.providers":
+            self._models.clear()
             self.providers_changed.emit()
 
     # -- what exists --------------------------------------------------------------------------------------

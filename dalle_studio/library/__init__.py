@@ -6,11 +6,11 @@ The workflow files each result with :meth:`Library.add_result`; the gallery read
 
 from dalle_studio.library.files import NotAnImage
 from dalle_studio.library.library import Library, LibraryEvent
-from dalle_studio.library.recall import RecalledParameters, read_parameters
+from dalle_studio.library.recall import RecalledParameters, parameters_from_texts, read_parameters
 from dalle_studio.library.records import ImageRecord, ImportReport, Kind, Lineage, NewResult, Query, Sort
 from dalle_studio.library.thumbnails import ThumbnailStore
 
 __all__ = [
     "ImageRecord", "ImportReport", "Kind", "Library", "LibraryEvent", "Lineage", "NewResult", "NotAnImage", "Query",
-    "RecalledParameters", "Sort", "ThumbnailStore", "read_parameters",
+    "RecalledParameters", "Sort", "ThumbnailStore", "parameters_from_texts", "read_parameters",
 ]

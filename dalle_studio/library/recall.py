@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,11 @@ def read_parameters(data: bytes) -> RecalledParameters | None:
         texts = read_text(data)
     except NotAPng:
         return None
+    return parameters_from_texts(texts)
+
+
+def parameters_from_texts(texts: Mapping[str, str]) -> RecalledParameters | None:
+    """The prompt and parameters in a PNG's text chunks (as a decoder already read them), or None."""
     ours = texts.get(OUR_CHUNK)
     if ours:
         try:

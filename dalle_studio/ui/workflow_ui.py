@@ -50,7 +50,7 @@ class WorkflowUi(QObject):
         self.message: QMessageBox | None = None
         self._model_load = 0
         panel.run_requested.connect(self.run)
-        panel.provider_changed.connect(self._on_provider_changed)
+        panel.provider_changed.connect(self._on_provider_chosen)
         panel.model_changed.connect(self._on_model_changed)
         panel.parameters_changed.connect(self._update_cost)
         workflow.staged.connect(self._on_staged)
@@ -74,19 +74,20 @@ class WorkflowUi(QObject):
         self.refresh_providers()
 
     # -- providers and models ---------------------------------------------------------------------------------
+    def _on_provider_chosen(self, name: str) -> None:
+        """The artist picked a provider: it stays the one for new requests, in this session and the next."""
+        self.workflow.settings.set("api.active_provider", name)
+        self._on_provider_changed(name)
+
     def refresh_providers(self) -> None:
         hub = self.workflow.hub
-        current = self.panel.current_provider() or hub.default_provider().name
-        if current not in [p.name for p in hub.providers()]:
-            current = hub.default_provider().name
+        current = hub.default_provider().name  # the chosen one when it has a key, else the engine
         labels = []
         for provider in hub.providers():
             if hub.is_engine(provider):
                 labels.append((provider.name, "Embedded engine (offline)"))
             else:
                 labels.append((provider.name, provider.name if hub.has_key(provider) else f"{provider.name} (no key)"))
-        if not hub.has_key(hub.provider(current)):
-            current = hub.default_provider().name
         self.panel.set_providers(labels, current)
         self._on_provider_changed(current)
 

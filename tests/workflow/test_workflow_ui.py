@@ -114,3 +114,25 @@ def test_no_key_means_engine_with_generate_disabled(studio, loop):
     assert "cannot draw from text" in panel.generate_button.toolTip()
     assert "local" in panel.engine_note.text() or "embedded engine" in panel.engine_note.text()
     assert asyncio.iscoroutinefunction(studio.workflow.hub.load_keys)
+
+
+def test_a_provider_with_a_key_is_chosen_with_its_models_and_generate_enabled(studio, loop):
+    from dalle_studio.api import providers as p
+    from dalle_studio.api.keys import SESSION
+    from tests.workflow.faulty_server import FaultyServer
+
+    with FaultyServer() as server:
+        studio.settings.set("api.providers", [p.compatible("Local", server.base_url).to_dict()])
+        studio.settings.set("api.active_provider", "Local")
+        studio.workflow.hub.keys.save("Local", "sk-test-0123456789abcdef", SESSION)
+        panel = studio.window.prompt_panel
+
+        async def start() -> None:  # the keys are looked up, then the models listed, as at the app's start
+            await studio.workflow.hub.load_keys()
+            assert panel.current_provider() == "Local"
+            await until(lambda: panel.model.isEnabled() and panel.current_model() is not None)
+
+        loop.run_until_complete(start())
+        assert panel.current_model().id == "gpt-image-1", studio.window.statusBar().currentMessage()
+        assert panel.generate_button.isEnabled()
+        assert panel.engine_note.isHidden()

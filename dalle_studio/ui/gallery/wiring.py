@@ -7,16 +7,16 @@ generation workflow) are left for their authors to connect.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtWidgets import QStatusBar
 
-from dalle_studio.library import read_parameters
+from dalle_studio.library import parameters_from_texts
 from dalle_studio.ui.gallery.panel import GalleryPanel
 
 log = logging.getLogger(__name__)
-MAX_RECALL_BYTES = 64 * 1024 * 1024
 
 
 class _Files(Protocol):
@@ -24,6 +24,9 @@ class _Files(Protocol):
 
     @property
     def opened(self): ...  # Signal(object): Path | None
+
+    @property
+    def document(self): ...  # the Document, whose ``metadata`` holds the opened file's text chunks
 
 
 class _Prompt(Protocol):
@@ -37,21 +40,13 @@ def connect_gallery(gallery: GalleryPanel, *, files: _Files, prompt_panel: _Prom
     gallery.open_file.connect(files.open_path)
     gallery.recall_prompt.connect(lambda record: prompt_panel.set_text(record.prompt))
     gallery.status_message.connect(lambda text: status_bar.showMessage(text, 8000))
-    files.opened.connect(lambda path: recall_from_file(path, prompt_panel, status_bar))
+    files.opened.connect(lambda _path: recall_from_metadata(files.document.metadata, prompt_panel, status_bar))
 
 
-def recall_from_file(path: Path | None, prompt_panel: _Prompt, status_bar: QStatusBar) -> bool:
-    """If the opened picture is a PNG carrying a prompt (ours or another tool's ``parameters``), put it in the prompt
-    panel. Model, size and quality are in the recalled parameters for the workflow's controls, when they exist."""
-    if path is None or Path(path).suffix.lower() != ".png":
-        return False
-    try:
-        if Path(path).stat().st_size > MAX_RECALL_BYTES:
-            return False
-        recalled = read_parameters(Path(path).read_bytes())
-    except OSError as exc:
-        log.info("could not read %s for its prompt: %s", path, exc)
-        return False
+def recall_from_metadata(metadata: Mapping[str, str], prompt_panel: _Prompt, status_bar: QStatusBar) -> bool:
+    """If the opened picture carries a prompt in its text chunks (ours or another tool's ``parameters``), put it in
+    the prompt panel. The chunks were read with the picture, off the UI thread: nothing is read again here."""
+    recalled = parameters_from_texts(metadata)
     if recalled is None or not recalled.prompt:
         return False
     prompt_panel.set_text(recalled.prompt)
