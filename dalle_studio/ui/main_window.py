@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
             groups[menu.title()] = [a for a in menu.actions() if not a.isSeparator() and not a.menu()]
         extra = [a for a in self.actions() if a.shortcuts()]
         if extra:
-            groups["Canvas"] = extra
+            groups["Canvas and jobs"] = extra
         return groups
 
     def shortcuts_dialog(self) -> None:

@@ -201,3 +201,12 @@ def _check_error_reporting(studio, loop):
     loop.run_until_complete(_until(lambda: "background trouble" in studio.errors.dialog.text()))
     assert "testing a task" in studio.errors.dialog.text()
     assert studio.window.isVisible()
+
+
+def test_shortcuts_dialog_leaves_out_media_key_bindings(studio):
+    from dalle_studio.ui.dialogs.shortcuts import ShortcutsDialog
+
+    rows = dict(ShortcutsDialog(studio.window.shortcut_groups(), studio.window).rows())
+    shown = ", ".join(rows.values())
+    assert "F14" not in shown and "Zoom In" not in shown
+    assert rows["Cancel the newest job"] == "Esc"

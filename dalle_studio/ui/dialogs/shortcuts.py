@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+_TYPED_KEY = re.compile(r"F(?:[1-9]|1[0-2])|Esc|Del|Ins|Backspace|Return|Enter|Space|Tab|Home|End|PgUp|PgDown|.")
+
+
+def _readable(shortcuts: list[QKeySequence]) -> list[str]:
+    """The shortcuts a person types: key chords and single keys, not the platform's extra media-key bindings
+    (a keyboard's "Open" or F14 key) that the standard keys also carry."""
+    texts = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts]
+    typed = [t for t in texts if _TYPED_KEY.fullmatch(t.rsplit("+", 1)[-1] or "+")]
+    return typed or texts
 
 
 class ShortcutsDialog(QDialog):
@@ -26,7 +38,7 @@ class ShortcutsDialog(QDialog):
             header.setFont(0, font)
             self.tree.addTopLevelItem(header)
             for action in rows:
-                keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+                keys = ", ".join(_readable(action.shortcuts()))
                 self.tree.addTopLevelItem(QTreeWidgetItem(["    " + action.text().replace("&", ""), keys]))
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
