@@ -17,8 +17,7 @@ import threading
 import uvicorn
 
 from dalle_studio.engine.server import EngineConfig, create_app
-
-TOKEN_ENV = "DALLE_STUDIO_ENGINE_TOKEN"
+from dalle_studio.engine.supervisor import TOKEN_ENV
 
 
 def is_loopback(host: str) -> bool:

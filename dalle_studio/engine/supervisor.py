@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import queue
 import re
 import secrets
@@ -18,6 +19,7 @@ import threading
 from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
+TOKEN_ENV = "DALLE_STUDIO_ENGINE_TOKEN"  # how the token reaches the engine process (engine/__main__.py reads it)
 
 _LISTENING = re.compile(r"^listening on (http://\S+)\s*$")
 
@@ -104,12 +106,13 @@ class EngineSupervisor:
 
     def _spawn(self) -> str:
         # The engine stops when its stdin closes: if the app dies without stop(), the engine does not linger.
-        # "--token=VALUE" in one word: a random token may start with "-", which argparse would take for an option.
+        # The token goes through the environment, not the command line, which any user can read with ps.
         command = [self._python, "-m", "dalle_studio.engine", "--host", self._host, "--port", "0",
-                   f"--token={self.token}", "--exit-with-stdin", *self._extra_args]
+                   "--exit-with-stdin", *self._extra_args]
+        environment = {**os.environ, TOKEN_ENV: self.token}
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
-                                   bufsize=1)
+                                   bufsize=1, env=environment)
         self._process = process
         found: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=_read_output, args=(process, found), name="engine-output", daemon=True).start()

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -77,5 +78,16 @@ def test_a_token_that_looks_like_an_option_still_starts_the_engine() -> None:
     try:
         base_url, token, _ = supervisor.start()
         assert httpx.get(f"{base_url}/models", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    finally:
+        supervisor.stop()
+
+
+def test_the_token_is_not_on_the_engine_command_line():
+    """Any user of the machine can read a process's command line (ps); the token travels in its environment."""
+    supervisor = EngineSupervisor()
+    try:
+        supervisor.start()
+        cmdline = Path(f"/proc/{supervisor.pid}/cmdline").read_bytes().decode(errors="replace")
+        assert supervisor.token not in cmdline and "dalle_studio.engine" in cmdline
     finally:
         supervisor.stop()
