@@ -256,11 +256,8 @@ class WorkflowUi(QObject):
 
     def run_again(self, record: ImageRecord) -> None:
         """Gallery > Run again: the same prompt, model and parameters; generations are sent at once."""
-        self.panel.set_text(record.prompt)
-        index = next((i for i in range(self.panel.model.count()) if self.panel.model.itemData(i).id == record.model),
-                     -1)
-        if index >= 0:
-            self.panel.model.setCurrentIndex(index)
+        self.panel.recall(record.prompt, record.model, {**record.params, "size": record.size,
+                                                        "quality": record.quality})
         if record.kind == JobKind.GENERATION.value:
             self.run(JobKind.GENERATION)
         else:

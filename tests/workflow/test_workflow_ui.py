@@ -136,3 +136,12 @@ def test_a_provider_with_a_key_is_chosen_with_its_models_and_generate_enabled(st
         assert panel.current_model().id == "gpt-image-1", studio.window.statusBar().currentMessage()
         assert panel.generate_button.isEnabled()
         assert panel.engine_note.isHidden()
+
+
+def test_recalled_settings_fill_the_prompt_panel_where_the_model_offers_them(studio):
+    panel = studio.window.prompt_panel
+    panel.recall("a red kite", "studio-classical-fill", {"n": 3, "quality": "high", "size": "1024x1536",
+                                                        "style": "not offered"})
+    assert panel.text() == "a red kite" and panel.current_model().id == "studio-classical-fill"
+    values = panel.parameters.values()
+    assert values["n"] == 3 and values["quality"] == "high" and values["size"] == "1024x1536"

@@ -32,13 +32,17 @@ class _Files(Protocol):
 class _Prompt(Protocol):
     def set_text(self, text: str) -> None: ...
 
+    def recall(self, prompt: str, model: str = "", params: dict | None = None) -> None: ...
+
 
 def connect_gallery(gallery: GalleryPanel, *, files: _Files, prompt_panel: _Prompt, status_bar: QStatusBar) -> None:
     """Open gallery images and lineage files in the canvas, recall prompts into the prompt panel (also from PNGs
     opened from disk that carry them), and show the gallery's messages in the status bar."""
     gallery.open_in_canvas.connect(lambda record: files.open_path(record.path))
     gallery.open_file.connect(files.open_path)
-    gallery.recall_prompt.connect(lambda record: prompt_panel.set_text(record.prompt))
+    gallery.recall_prompt.connect(
+        lambda record: prompt_panel.recall(record.prompt, record.model, {**record.params, "size": record.size,
+                                                                         "quality": record.quality}))
     gallery.status_message.connect(lambda text: status_bar.showMessage(text, 8000))
     files.opened.connect(lambda _path: recall_from_metadata(files.document.metadata, prompt_panel, status_bar))
 
@@ -49,6 +53,7 @@ def recall_from_metadata(metadata: Mapping[str, str], prompt_panel: _Prompt, sta
     recalled = parameters_from_texts(metadata)
     if recalled is None or not recalled.prompt:
         return False
-    prompt_panel.set_text(recalled.prompt)
-    status_bar.showMessage("Prompt recalled from the picture.", 8000)
+    params = {**recalled.params, "size": recalled.size, "quality": recalled.quality}
+    prompt_panel.recall(recalled.prompt, recalled.model, params)
+    status_bar.showMessage("Prompt and settings recalled from the picture.", 8000)
     return True

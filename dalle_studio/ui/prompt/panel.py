@@ -117,6 +117,16 @@ class PromptPanel(QWidget):
     def set_text(self, text: str) -> None:
         self.prompt.setPlainText(text)
 
+    def recall(self, prompt: str, model: str = "", params: dict | None = None) -> None:
+        """Put back a prompt and, where the current provider offers them, its model and parameters."""
+        self.set_text(prompt)
+        if model:
+            index = next((i for i in range(self.model.count()) if self.model.itemData(i).id == model), -1)
+            if index >= 0:
+                self.model.setCurrentIndex(index)
+        if params:
+            self.parameters.apply(params)
+
     def set_history(self, prompts: list[str]) -> None:
         menu = self.history_button.menu()
         menu.clear()

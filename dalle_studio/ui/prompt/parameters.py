@@ -95,6 +95,22 @@ class ParametersForm(QWidget):
             self.form.setRowVisible(widget, visible[key])
         self.changed.emit()
 
+    def apply(self, values: dict[str, Any]) -> None:
+        """Set the fields named in ``values`` (size, n, quality, ...) where this model offers that value."""
+        for key, value in values.items():
+            widget = self._rows.get(key)
+            if widget is None or value in (None, ""):
+                continue
+            if isinstance(widget, QSpinBox):
+                if isinstance(value, int) or str(value).isdigit():
+                    widget.setValue(int(value))
+                continue
+            index = widget.findData(value)
+            if index >= 0:
+                widget.setCurrentIndex(index)
+            elif widget.isEditable():
+                widget.setEditText(str(value))
+
     def values(self) -> dict[str, Any]:
         """The parameters to send, as the API names them; hidden ones are left out."""
         params: dict[str, Any] = {"n": self.count.value()}
