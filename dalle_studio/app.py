@@ -5,7 +5,6 @@ with temporary folders through :func:`build_window`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sys
@@ -13,45 +12,34 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import qasync
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QWidget
 
 from dalle_studio import APP_ID, APP_NAME, __version__
-from dalle_studio.api.keys import KeyStore
-from dalle_studio.api.settings import SETTINGS as API_SETTINGS
 from dalle_studio.core.logs import setup_logging
 from dalle_studio.core.paths import AppPaths
 from dalle_studio.core.resources import resources_dir, samples_dir
 from dalle_studio.core.settings import Settings
-from dalle_studio.document.document import Document
-from dalle_studio.engine.supervisor import EngineSupervisor
-from dalle_studio.jobs.autosave import Autosaver
-from dalle_studio.jobs.frame_sizes import frame_sizes_for
-from dalle_studio.jobs.providers import ProviderHub
-from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
-from dalle_studio.jobs.tasks import TaskRegistry
-from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
-from dalle_studio.jobs.workflow import Workflow
-from dalle_studio.library import Library, ThumbnailStore
-from dalle_studio.library.settings import SETTINGS as LIBRARY_SETTINGS
-from dalle_studio.ui.canvas.panels import CanvasUi, install
-from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
-from dalle_studio.ui.canvas.tool_state import CanvasTools
-from dalle_studio.ui.canvas.view import CanvasView
 from dalle_studio.ui.dialogs.error_dialog import error_box
-from dalle_studio.ui.dialogs.providers import ProvidersDialog
-from dalle_studio.ui.gallery.panel import GalleryPanel
-from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
-from dalle_studio.ui.gallery.wiring import connect_gallery
-from dalle_studio.ui.jobs.panel import JobsPanel
 from dalle_studio.ui.main_window import MainWindow
-from dalle_studio.ui.prompt.panel import PromptPanel
-from dalle_studio.ui.staging.strip import StagingStrip
 from dalle_studio.ui.theme import follow_color_scheme
-from dalle_studio.ui.workflow_ui import WorkflowUi
+
+if TYPE_CHECKING:  # loaded by populate(), after the window shows
+    import asyncio
+
+    from dalle_studio.document.document import Document
+    from dalle_studio.jobs.autosave import Autosaver
+    from dalle_studio.jobs.tasks import TaskRegistry
+    from dalle_studio.jobs.workflow import Workflow
+    from dalle_studio.library import Library
+    from dalle_studio.ui.canvas.panels import CanvasUi
+    from dalle_studio.ui.canvas.tool_state import CanvasTools
+    from dalle_studio.ui.gallery.panel import GalleryPanel
+    from dalle_studio.ui.prompt.panel import PromptPanel
+    from dalle_studio.ui.workflow_ui import WorkflowUi
 
 log = logging.getLogger(__name__)
 QUIT_WHEN_SHOWN_ENV = "DALLE_STUDIO_QUIT_WHEN_SHOWN"
@@ -106,13 +94,60 @@ class Studio:
         self.library.close()
 
 
-def build_window(paths: AppPaths) -> Studio:
-    """Build settings, document, panels and the main window (a QApplication must exist)."""
+# The panels' places, made with the window so that the remembered layout is restored before anything loads.
+PANEL_PLACES = [
+    ("History", "historyDock", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("Send preview", "previewDock", Qt.DockWidgetArea.LeftDockWidgetArea),
+    ("Results", "resultsDock", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("Jobs", "jobsDock", Qt.DockWidgetArea.RightDockWidgetArea),
+]
+
+
+def create_window(paths: AppPaths) -> MainWindow:
+    """The main window with its menus and its panels in their remembered places, before their contents: it
+    needs only Qt and the settings, so it shows at once (a QApplication must exist)."""
     paths.ensure()
-    settings = Settings.load(paths.settings_file, CANVAS_SETTINGS, LIBRARY_SETTINGS, API_SETTINGS, WORKFLOW_SETTINGS,
-                             SPENDING_SETTINGS)
-    window_ref: list[MainWindow] = []
-    errors = ErrorReporter(lambda: window_ref[0] if window_ref else None, paths.log_file)
+    settings = Settings.load(paths.settings_file)  # each layer's own settings join in populate()
+    window = MainWindow(settings, samples_dir())
+    window.reserve_docks(PANEL_PLACES)
+    window.staging_dock = window.findChild(QDockWidget, "resultsDock")
+    window.jobs_dock = window.findChild(QDockWidget, "jobsDock")
+    arrange_default_layout(window)
+    window.staging_dock.hide()  # shown when results arrive
+    window.restore_layout()
+    return window
+
+
+def populate(window: MainWindow, paths: AppPaths) -> Studio:
+    """Load and build everything else into ``window``: document, canvas, panels, library, workflow."""
+    from dalle_studio.api.keys import KeyStore
+    from dalle_studio.api.settings import SETTINGS as API_SETTINGS
+    from dalle_studio.document.document import Document
+    from dalle_studio.engine.supervisor import EngineSupervisor
+    from dalle_studio.jobs.autosave import Autosaver
+    from dalle_studio.jobs.providers import ProviderHub
+    from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
+    from dalle_studio.jobs.tasks import TaskRegistry
+    from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
+    from dalle_studio.jobs.workflow import Workflow
+    from dalle_studio.library import Library, ThumbnailStore
+    from dalle_studio.library.settings import SETTINGS as LIBRARY_SETTINGS
+    from dalle_studio.ui.canvas.panels import install
+    from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
+    from dalle_studio.ui.canvas.tool_state import CanvasTools
+    from dalle_studio.ui.canvas.view import CanvasView
+    from dalle_studio.ui.dialogs.providers import ProvidersDialog
+    from dalle_studio.ui.gallery.panel import GalleryPanel
+    from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
+    from dalle_studio.ui.gallery.wiring import connect_gallery
+    from dalle_studio.ui.jobs.panel import JobsPanel
+    from dalle_studio.ui.prompt.panel import PromptPanel
+    from dalle_studio.ui.staging.strip import StagingStrip
+    from dalle_studio.ui.workflow_ui import WorkflowUi
+
+    settings = window.settings
+    settings.extend(CANVAS_SETTINGS, LIBRARY_SETTINGS, API_SETTINGS, WORKFLOW_SETTINGS, SPENDING_SETTINGS)
+    errors = ErrorReporter(lambda: window, paths.log_file)
     tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
     document = Document()
     tools = CanvasTools(settings)
@@ -122,29 +157,41 @@ def build_window(paths: AppPaths) -> Studio:
     prompt_panel = PromptPanel()
     prompt_panel.prompt.textChanged.connect(lambda: document.set_prompt(prompt_panel.text()))
     gallery = GalleryPanel(library, thumbnails, settings=settings)
-    window = MainWindow(settings, document, tasks, canvas, prompt_panel, gallery, samples_dir())
+    window.attach(document, tasks, canvas, prompt_panel, gallery)
     connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
-    window_ref.append(window)
     canvas_ui = install(window, document, tools, settings)
     hub = ProviderHub(settings, KeyStore(file=paths.config / "keys.json"), EngineSupervisor())
     workflow = Workflow(document, library, hub, settings)
     strip = StagingStrip()
     jobs_panel = JobsPanel(workflow.queue)
-    window.staging_dock = window.add_dock("Results", "resultsDock", strip, Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.jobs_dock = window.add_dock("Jobs", "jobsDock", jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-    arrange_default_layout(window)
-    window.staging_dock.hide()  # shown when results arrive
-    window.restore_layout()
+    window.add_dock("Results", "resultsDock", strip, Qt.DockWidgetArea.BottomDockWidgetArea)
+    window.add_dock("Jobs", "jobsDock", jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
     workflow_ui = WorkflowUi(workflow, window, prompt_panel, strip, jobs_panel, tasks)
     prompt_panel.model_changed.connect(lambda: _frame_shapes_follow_model(prompt_panel, tools, document))
     gallery.use_as_variation_source.connect(workflow_ui.vary_record)
     gallery.run_again.connect(workflow_ui.run_again)
-    providers_action = QAction("Providers and API &keys…", window)
+    providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
-    window.menus["edit"].addAction(providers_action)
     autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
+    settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
                   workflow_ui, autosaver)
+
+
+def settle_layout(window: MainWindow) -> None:
+    """Lay the panels out again now that they have their real contents (and the canvas its toolbar), whose sizes
+    the placeholders did not have: the remembered layout, or the first-run one."""
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    window.layout().activate()
+    if window.settings.get("window.state"):
+        window.restore_layout()
+    else:
+        arrange_default_layout(window)
+
+
+def build_window(paths: AppPaths) -> Studio:
+    """The whole studio at once (tests, scripts): :func:`create_window` then :func:`populate`."""
+    return populate(create_window(paths), paths)
 
 
 def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restored: None) -> QMessageBox | None:
@@ -194,6 +241,8 @@ def arrange_default_layout(window: MainWindow) -> None:
 
 def _frame_shapes_follow_model(prompt_panel: PromptPanel, tools: CanvasTools, document: Document) -> None:
     """The canvas's frame shapes are the chosen model's sizes."""
+    from dalle_studio.jobs.frame_sizes import frame_sizes_for
+
     choice = prompt_panel.current_model()
     if choice is not None:
         tools.set_frame_sizes(frame_sizes_for(choice.spec), None if document.is_empty else document.frame.size())
@@ -242,15 +291,26 @@ def run(image: str | None = None) -> int:
     icon = resources_dir() / "icons" / "dalle-studio.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    window = create_window(paths)
+    follow_color_scheme(app, window.settings)  # parented to the app: follows the setting until the app quits
+    window.show()
+    app.processEvents()  # on screen now; what follows fills it in
+    benchmark = bool(os.environ.get(QUIT_WHEN_SHOWN_ENV))
+    if benchmark:  # benchmarks: the moment the window is on screen, and the moment it is ready for work
+        print("window shown", flush=True)
+    import asyncio
+
+    import qasync
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    studio = build_window(paths)
-    follow_color_scheme(app, studio.settings)  # parented to the app: follows the setting until the app quits
+    studio = populate(window, paths)
+    QTimer.singleShot(0, lambda: settle_layout(window))  # once more when the window system has had its say
     install_exception_hooks(studio, loop)
-    studio.window.show()
     studio.tasks.start(studio.workflow.hub.load_keys(), "looking up API keys")
-    if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # benchmarks: report the moment the window is on screen, then quit
-        QTimer.singleShot(0, lambda: (print("window shown", flush=True), app.quit()))
+    if benchmark:
+        QTimer.singleShot(0, lambda: (print("window ready", flush=True), app.quit()))
+
     def after_recovery(restored: bool) -> None:
         if image and not restored:
             studio.window.files.open_path(image)

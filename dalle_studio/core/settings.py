@@ -140,6 +140,19 @@ class Settings:
                 log.warning("ignoring stored setting: %s", exc)
         return settings
 
+    def extend(self, *tables: dict[str, Setting]) -> None:
+        """Declare more settings after loading (parts of the app loaded later); stored values for them, kept as
+        they were read, are checked now and dropped (with a log line) when invalid."""
+        self.declarations = merge(self.declarations, *tables)
+        for table in tables:
+            for key, decl in table.items():
+                if key in self._values:
+                    try:
+                        self._values[key] = decl.coerce(self._values[key])
+                    except ValueError as exc:
+                        log.warning("ignoring stored setting: %s", exc)
+                        del self._values[key]
+
     def declaration(self, key: str) -> Setting:
         try:
             return self.declarations[key]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
@@ -25,14 +26,12 @@ from PySide6.QtWidgets import (
 
 from dalle_studio import APP_NAME, __version__
 from dalle_studio.core.settings import Settings
-from dalle_studio.document.document import Document
-from dalle_studio.document.image_io import OPEN_FILTER
-from dalle_studio.jobs.tasks import TaskRegistry
-from dalle_studio.ui.canvas.view import CanvasView
-from dalle_studio.ui.dialogs.new_canvas import NewCanvasDialog
-from dalle_studio.ui.dialogs.preferences import PreferencesDialog
-from dalle_studio.ui.dialogs.shortcuts import ShortcutsDialog
-from dalle_studio.ui.picture_files import PictureFiles
+
+if TYPE_CHECKING:  # the window shows before these load (see app.run): they are imported by attach()
+    from dalle_studio.document.document import Document
+    from dalle_studio.jobs.tasks import TaskRegistry
+    from dalle_studio.ui.canvas.view import CanvasView
+    from dalle_studio.ui.picture_files import PictureFiles
 
 log = logging.getLogger(__name__)
 Std = QKeySequence.StandardKey
@@ -41,44 +40,61 @@ Std = QKeySequence.StandardKey
 class MainWindow(QMainWindow):
     """One window: canvas (centre), prompt panel (left dock), gallery (right dock)."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        document: Document,
-        tasks: TaskRegistry,
-        canvas: CanvasView,
-        prompt_panel: QWidget,
-        gallery: QWidget,
-        samples_dir: Path,
-    ) -> None:
+    def __init__(self, settings: Settings, samples_dir: Path) -> None:
+        """The window itself, its menus and its panels' places: quick to build, so it shows at once. The
+        picture, the canvas and the panels' contents arrive with :meth:`attach`."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.settings = settings
-        self.document = document
-        self.tasks = tasks
-        self.canvas = canvas
         self.samples_dir = samples_dir
-        self.files = PictureFiles(document, settings, tasks, self)
-        self.setCentralWidget(canvas)
-        self.setAcceptDrops(True)
-        canvas.setAcceptDrops(False)
-        canvas.viewport().setAcceptDrops(False)
+        self.document: Document | None = None
+        self.tasks: TaskRegistry | None = None
+        self.canvas: CanvasView | None = None
+        self.files: PictureFiles | None = None
+        self.prompt_panel: QWidget | None = None
         self.setDockNestingEnabled(True)
-        self.prompt_panel = prompt_panel
-        self.prompt_dock = self._dock("Prompt", "promptDock", _scrolling(prompt_panel),
-                                      Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.gallery_dock = self._dock("Gallery", "galleryDock", gallery, Qt.DockWidgetArea.RightDockWidgetArea)
+        loading = QLabel("Loading…")
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        loading.setEnabled(False)
+        self.setCentralWidget(loading)
+        self.prompt_dock = self._dock("Prompt", "promptDock", QWidget(), Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.gallery_dock = self._dock("Gallery", "galleryDock", QWidget(), Qt.DockWidgetArea.RightDockWidgetArea)
         self.menus: dict[str, QMenu] = {}
+        self._needs_picture: list[QAction] = []
         self._build_menus()
         self._zoom_label = QLabel()
         self._size_label = QLabel()
         self.statusBar().addPermanentWidget(self._size_label)
         self.statusBar().addPermanentWidget(self._zoom_label)
-        canvas.zoom_changed.connect(lambda z: self._zoom_label.setText(f"{z * 100:.0f} %"))
-        document.image_replaced.connect(self._on_image_replaced)
-        document.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
-        self._on_image_replaced()
         self.resize(1400, 900)
+
+    def attach(self, document: Document, tasks: TaskRegistry, canvas: CanvasView, prompt_panel: QWidget,
+               gallery: QWidget) -> None:
+        """Put the document, the canvas and the panels into the window, and connect the menus to them."""
+        from dalle_studio.ui.picture_files import PictureFiles
+
+        self.document, self.tasks, self.canvas, self.prompt_panel = document, tasks, canvas, prompt_panel
+        self.files = PictureFiles(document, settings=self.settings, tasks=tasks, parent=self)
+        self.setCentralWidget(canvas)
+        self.setAcceptDrops(True)
+        canvas.setAcceptDrops(False)
+        canvas.viewport().setAcceptDrops(False)
+        self.prompt_dock.setWidget(_scrolling(prompt_panel))
+        self.gallery_dock.setWidget(gallery)
+        stack = document.undo_stack
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        # bound methods, not lambdas: Qt drops these connections when the window goes, before the document does
+        stack.undoTextChanged.connect(self._on_undo_text)
+        stack.redoTextChanged.connect(self._on_redo_text)
+        self.undo_action.triggered.connect(stack.undo)
+        self.redo_action.triggered.connect(stack.redo)
+        stack.cleanChanged.connect(self._on_clean_changed)
+        canvas.zoom_changed.connect(self._on_zoom_changed)
+        document.image_replaced.connect(self._on_image_replaced)
+        for action in self._needs_picture:
+            action.setEnabled(True)
+        self._on_image_replaced()
 
     # -- construction -------------------------------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -89,8 +105,12 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, menu: QMenu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None, name: str = "", ready: bool = False) -> QAction:
+        """A menu action; unless ``ready``, it waits (disabled) until :meth:`attach` has brought what it acts on."""
         action = QAction(text, self)
+        if not ready:
+            action.setEnabled(False)
+            self._needs_picture.append(action)
         if shortcut is not None:
             action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Std) else [shortcut])
         action.triggered.connect(slot)
@@ -105,7 +125,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open…", self.open_dialog, Std.Open, "open")
         samples = file.addMenu("Open &sample image")
         for sample in sorted(self.samples_dir.glob("*.[pj][np]g")):
-            samples.addAction(sample.stem.capitalize(), lambda p=sample: self.files.open_path(p))
+            samples.addAction(sample.stem.capitalize(), lambda p=sample: self.files and self.files.open_path(p))
         self.open_sample_action = samples.menuAction()
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -113,43 +133,58 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.export_action = self._action(file, "&Export…", self.export_dialog, QKeySequence("Ctrl+E"), "export")
         file.addSeparator()
-        self._action(file, "&Quit", self.close, Std.Quit, "quit")
+        self._action(file, "&Quit", self.close, Std.Quit, "quit", ready=True)
 
         edit = self.menus["edit"] = bar.addMenu("&Edit")
-        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts(QKeySequence.keyBindings(Std.Undo))
-        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([*QKeySequence.keyBindings(Std.Redo), QKeySequence("Ctrl+Shift+Z")])
-        edit.addActions([undo, redo])
+        self.undo_action = QAction("&Undo", self, enabled=False)  # enabled by the document's history
+        self.undo_action.setShortcuts(QKeySequence.keyBindings(Std.Undo))
+        self.redo_action = QAction("&Redo", self, enabled=False)
+        self.redo_action.setShortcuts([*QKeySequence.keyBindings(Std.Redo), QKeySequence("Ctrl+Shift+Z")])
+        edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
         self.paste_action = self._action(edit, "&Paste picture", self.paste, Std.Paste, "paste")
         self.paste_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         edit.addSeparator()
-        self._action(edit, "&Preferences…", self.preferences_dialog, Std.Preferences, "preferences").setShortcuts(
+        self._action(edit, "&Preferences…", self.preferences_dialog, Std.Preferences, "preferences",
+                     ready=True).setShortcuts(
             [*QKeySequence.keyBindings(Std.Preferences), QKeySequence("Ctrl+,")])  # the platform may have none
 
         view = self.menus["view"] = bar.addMenu("&View")
-        self._action(view, "Zoom &in", self.canvas.zoom_in, Std.ZoomIn, "zoomIn").setShortcuts(
+        self._action(view, "Zoom &in", lambda: self.canvas.zoom_in(), Std.ZoomIn, "zoomIn").setShortcuts(
             [*QKeySequence.keyBindings(Std.ZoomIn), QKeySequence("Ctrl+=")])
-        self._action(view, "Zoom &out", self.canvas.zoom_out, Std.ZoomOut, "zoomOut")
-        self._action(view, "&Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"), "fit")
-        self._action(view, "&Actual size (100 %)", self.canvas.actual_size, QKeySequence("Ctrl+1"), "actualSize")
+        self._action(view, "Zoom &out", lambda: self.canvas.zoom_out(), Std.ZoomOut, "zoomOut")
+        self._action(view, "&Fit to window", lambda: self.canvas.fit(), QKeySequence("Ctrl+0"), "fit")
+        self._action(view, "&Actual size (100 %)", lambda: self.canvas.actual_size(), QKeySequence("Ctrl+1"),
+                     "actualSize")
         view.addSeparator()
         panels = view.addMenu("&Panels")
         panels.addAction(self.prompt_dock.toggleViewAction())
         panels.addAction(self.gallery_dock.toggleViewAction())
-        self._action(view, "Full &screen", self._toggle_full_screen, Std.FullScreen, "fullScreen")
+        self._action(view, "Full &screen", self._toggle_full_screen, Std.FullScreen, "fullScreen", ready=True)
 
         help_ = self.menus["help"] = bar.addMenu("&Help")
-        self._action(help_, "&Keyboard shortcuts", self.shortcuts_dialog, QKeySequence("Ctrl+/"), "shortcuts")
-        self._action(help_, f"&About {APP_NAME}", self.about_dialog, None, "about")
+        self._action(help_, "&Keyboard shortcuts", self.shortcuts_dialog, QKeySequence("Ctrl+/"), "shortcuts",
+                     ready=True)
+        self._action(help_, f"&About {APP_NAME}", self.about_dialog, None, "about", ready=True)
 
     def add_dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        """Add another panel (used by later parts of the app); it joins View > Panels."""
+        """Add another panel (used by later parts of the app); it joins View > Panels. A panel whose place was
+        made before (see :meth:`reserve_docks`) keeps that place and gets ``widget``."""
+        existing = self.findChild(QDockWidget, name)
+        if existing is not None:
+            existing.setWindowTitle(title)
+            existing.setWidget(widget)
+            return existing
         dock = self._dock(title, name, widget, area)
         panels = next(a.menu() for a in self.menus["view"].actions() if a.menu() and "Panels" in a.text())
         panels.addAction(dock.toggleViewAction())
         return dock
+
+    def reserve_docks(self, places: list[tuple[str, str, Qt.DockWidgetArea]]) -> None:
+        """Make the panels' places (title, name, area) before their contents exist, so the remembered layout can
+        be restored before anything heavy loads."""
+        for title, name, area in places:
+            self.add_dock(title, name, QWidget(), area)
 
     def add_menu(self, key: str, title: str, actions: list[QAction | None]) -> QMenu:
         """Add a menu before Help (used by later parts of the app); None in ``actions`` is a separator. Its
@@ -162,8 +197,22 @@ class MainWindow(QMainWindow):
         return menu
 
     # -- state ---------------------------------------------------------------------------------------------
+    def _on_undo_text(self, text: str) -> None:
+        self.undo_action.setText(f"&Undo {text}".strip())
+
+    def _on_redo_text(self, text: str) -> None:
+        self.redo_action.setText(f"&Redo {text}".strip())
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def _on_zoom_changed(self, zoom: float) -> None:
+        self._zoom_label.setText(f"{zoom * 100:.0f} %")
+
     def _on_image_replaced(self) -> None:
         doc = self.document
+        if doc is None:
+            return
         name = doc.path.name if doc.path else ("Untitled" if not doc.is_empty else "")
         self.setWindowTitle(f"{name}[*] — {APP_NAME}" if name else APP_NAME)
         self.setWindowModified(False)
@@ -192,7 +241,7 @@ class MainWindow(QMainWindow):
 
     def confirm_discard(self, doing: str) -> bool:
         """Ask before ``doing`` something that would lose unsaved changes to the picture."""
-        if self.document.undo_stack.isClean():
+        if self.document is None or self.document.undo_stack.isClean():
             return True
         answer = QMessageBox.question(
             self, APP_NAME, f"The picture has changes that are not in the gallery or exported. {doing.capitalize()} "
@@ -206,6 +255,8 @@ class MainWindow(QMainWindow):
             return
         start = self.settings.get("files.last_folder") or QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.PicturesLocation)
+        from dalle_studio.document.image_io import OPEN_FILTER
+
         path, _ = QFileDialog.getOpenFileName(self, "Open picture", start, OPEN_FILTER)
         if path:
             self.files.open_path(path)
@@ -226,6 +277,8 @@ class MainWindow(QMainWindow):
     def new_canvas_dialog(self) -> None:
         if not self.confirm_discard("start a new canvas"):
             return
+        from dalle_studio.ui.dialogs.new_canvas import NewCanvasDialog
+
         dialog = NewCanvasDialog(self)
         if dialog.exec():
             self.files.new_canvas(*dialog.size(), dialog.color())
@@ -247,14 +300,16 @@ class MainWindow(QMainWindow):
         self.files.open_mime(mime, "The pasted picture")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.files.mime_has_picture(event.mimeData()):
+        if self.files is not None and self.files.mime_has_picture(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        if self.files.open_mime(event.mimeData(), "The dropped picture") is not False:
+        if self.files is not None and self.files.open_mime(event.mimeData(), "The dropped picture") is not False:
             event.acceptProposedAction()
 
     def preferences_dialog(self) -> None:
+        from dalle_studio.ui.dialogs.preferences import PreferencesDialog
+
         PreferencesDialog(self.settings, self).exec()
 
     def shortcut_groups(self) -> dict[str, list[QAction]]:
@@ -267,6 +322,8 @@ class MainWindow(QMainWindow):
         return groups
 
     def shortcuts_dialog(self) -> None:
+        from dalle_studio.ui.dialogs.shortcuts import ShortcutsDialog
+
         ShortcutsDialog(self.shortcut_groups(), self).exec()
 
     def about_dialog(self) -> None:
@@ -278,8 +335,6 @@ class MainWindow(QMainWindow):
 
     def _toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
-
-
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
