@@ -210,3 +210,23 @@ def test_shortcuts_dialog_leaves_out_media_key_bindings(studio):
     shown = ", ".join(rows.values())
     assert "F14" not in shown and "Zoom In" not in shown
     assert rows["Cancel the newest job"] == "Esc"
+
+
+def test_window_shows_before_its_contents_load_and_works_once_they_do(qtbot, tmp_path, loop):
+    from dalle_studio.app import create_window, populate
+    from dalle_studio.core.paths import AppPaths
+
+    paths = AppPaths.under(tmp_path)
+    window = create_window(paths)
+    qtbot.addWidget(window)
+    window.show()
+    open_action = next(a for a in window.menus["file"].actions() if a.objectName() == "open")
+    assert window.prompt_dock.isVisible() and window.gallery_dock.isVisible()
+    assert not open_action.isEnabled()  # nothing to open into yet
+    assert "Loading" in window.centralWidget().text()
+    studio = populate(window, paths)
+    try:
+        assert window.centralWidget() is window.canvas and open_action.isEnabled()
+        assert window.prompt_dock.widget().widget() is window.prompt_panel
+    finally:
+        studio.close()
