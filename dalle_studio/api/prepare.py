@@ -71,19 +71,27 @@ class PreparedEdit:
         return (self.image, *self.extra)
 
 
-def open_picture(source: bytes | Image.Image, *, draft_to: tuple[int, int] | None = None,
-                 max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """An RGBA picture with its EXIF orientation applied. ``draft_to`` lets JPEG decoding skip resolution that the
-    target does not need. Raises :class:`PreparationError` for unreadable or oversized pictures."""
+def _opened(source: bytes | Image.Image, max_pixels: int, what: str) -> Image.Image:
+    """``source`` opened (header only), refused when unreadable or larger than ``max_pixels``."""
     if isinstance(source, Image.Image):
         img = source
     else:
         try:
             img = Image.open(io.BytesIO(source))
+        except Image.DecompressionBombError:
+            raise PreparationError(f"{what} is too large to open safely (a possible decompression bomb)") from None
         except (OSError, ValueError) as exc:
-            raise PreparationError(f"not a picture this program can read ({exc})") from exc
+            raise PreparationError(f"{what} is not a picture this program can read ({exc})") from exc
     if img.width * img.height > max_pixels:
-        raise PreparationError(f"{img.width}x{img.height} has more than {max_pixels:,} pixels")
+        raise PreparationError(f"{what} is {img.width}x{img.height}: more than {max_pixels:,} pixels")
+    return img
+
+
+def open_picture(source: bytes | Image.Image, *, draft_to: tuple[int, int] | None = None,
+                 max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """An RGBA picture with its EXIF orientation applied. ``draft_to`` lets JPEG decoding skip resolution that the
+    target does not need. Raises :class:`PreparationError` for unreadable or oversized pictures."""
+    img = _opened(source, max_pixels, "the picture")
     if draft_to is not None and img.format == "JPEG":
         img.draft("RGB", draft_to)
     try:
@@ -104,15 +112,7 @@ def open_picture_lazily(data: bytes) -> Image.Image:
 
 def open_mask(source: bytes | Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     """The mask as one 8-bit channel, 0 = edit: the alpha of a picture that has one, else its grey level."""
-    if isinstance(source, Image.Image):
-        img = source
-    else:
-        try:
-            img = Image.open(io.BytesIO(source))
-        except (OSError, ValueError) as exc:
-            raise PreparationError(f"the mask is not a picture this program can read ({exc})") from exc
-    if img.width * img.height > max_pixels:
-        raise PreparationError(f"the mask has more than {max_pixels:,} pixels")
+    img = _opened(source, max_pixels, "the mask")
     try:
         if _has_rotation(img):
             img = ImageOps.exif_transpose(img)

@@ -67,8 +67,8 @@ class ImageFile:
         try:
             with Image.open(io.BytesIO(self.data)) as img:
                 return img.size
-        except (UnidentifiedImageError, OSError, ValueError):
-            return None
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            return None  # a header claiming a decompression bomb's size counts as no usable picture
 
     def has_alpha(self) -> bool:
         from PIL import Image, UnidentifiedImageError
@@ -76,7 +76,7 @@ class ImageFile:
         try:
             with Image.open(io.BytesIO(self.data)) as img:
                 return img.mode in {"RGBA", "LA", "PA", "RGBa", "La"} or "transparency" in img.info
-        except (UnidentifiedImageError, OSError, ValueError):
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
             return False
 
     def __repr__(self) -> str:
