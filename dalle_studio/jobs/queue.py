@@ -41,6 +41,10 @@ class JobQueue(QObject):
         self._tasks[job.id] = asyncio.get_event_loop().create_task(self._run(job), name=f"job {job.id}")
         return job
 
+    def set_limit(self, limit: int) -> None:
+        """Run at most ``limit`` jobs at once from now on (jobs already running finish under the old limit)."""
+        self._limit = asyncio.Semaphore(limit)
+
     def retry(self, job: Job) -> Job:
         """Run a failed or cancelled job again with exactly the same input."""
         again = self.submit(job.input)

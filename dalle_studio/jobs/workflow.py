@@ -66,8 +66,13 @@ class Workflow(QObject):
         self.spending = Spending(settings)
         self.queue = JobQueue(self._run, explain, limit=settings.get("jobs.max_parallel"), parent=self)
         self._partial_tasks: set[asyncio.Task[None]] = set()
+        settings.subscribe(self._on_setting)
         hub.engine_restarted.connect(
             lambda: self.notice.emit("The embedded engine had stopped; it was started again."))
+
+    def _on_setting(self, key: str, value: Any) -> None:
+        if key == "jobs.max_parallel":
+            self.queue.set_limit(int(value))
 
     # -- starting jobs ------------------------------------------------------------------------------------
     def start(self, kind: JobKind, provider: str, model: ModelChoice, prompt: str, params: dict[str, Any]) -> Job:

@@ -84,3 +84,25 @@ def test_failure_is_explained_on_the_job_and_results_already_received_stay(loop)
     assert job.error.message == "explained: the network dropped"
     assert [r.library_id for r in job.results] == ["lib-1"]
     assert retry.input is job.input and retry.retry_of is job and retry.id != job.id
+
+
+def test_a_new_limit_applies_to_jobs_queued_after_it(loop):
+    running, peak, gate = set(), [0], asyncio.Event()
+
+    async def runner(job):
+        running.add(job.id)
+        peak[0] = max(peak[0], len(running))
+        await gate.wait()
+        running.discard(job.id)
+
+    async def scenario():
+        queue = JobQueue(runner, explain, limit=1)
+        queue.set_limit(3)
+        jobs = [queue.submit(make_input(str(i))) for i in range(4)]
+        await asyncio.sleep(0.05)
+        gate.set()
+        for job in jobs:
+            await queue.wait(job)
+
+    loop.run_until_complete(scenario())
+    assert peak[0] == 3
