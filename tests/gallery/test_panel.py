@@ -237,3 +237,22 @@ def test_export_many_dialog_previews_names_and_chooses_a_zip(qtbot, library: Lib
     dialog.to_zip.setChecked(True)
     dest, template, fmt, quality, as_zip = dialog.choice()
     assert (dest, template, fmt, quality, as_zip) == (tmp_path / "images.zip", "{prompt}", "jpeg", 70, True)
+
+
+def test_custom_date_range_shows_only_images_made_between_the_two_days(qtbot, panel: GalleryPanel,
+                                                                       library: Library):
+    import time
+
+    from PySide6.QtCore import QDate
+
+    from dalle_studio.ui.gallery.filters import CUSTOM_RANGE
+
+    day = time.mktime((2026, 3, 10, 12, 0, 0, 0, 0, -1))
+    inside = library.add_result(NewResult(image=make_image(21), kind=Kind.GENERATION, prompt="march", created=day))
+    library.add_result(NewResult(image=make_image(22), kind=Kind.GENERATION, prompt="april", created=day + 40 * 86400))
+    filters = panel.filters
+    filters.date.setCurrentIndex(filters.date.findData(CUSTOM_RANGE))
+    assert filters.date_from.isVisibleTo(panel) and filters.date_to.isVisibleTo(panel)
+    filters.date_from.setDate(QDate(2026, 3, 10))
+    filters.date_to.setDate(QDate(2026, 3, 10))
+    qtbot.waitUntil(lambda: shown_ids(panel) == [inside.id])
