@@ -96,12 +96,33 @@ def load_image_bytes(data: bytes, source: str = "The picture", *, max_pixels: in
     except MemoryError:
         raise ImageLoadError(source, "there is not enough memory to open it") from None
     text = {k: v for k, v in image.info.items() if isinstance(k, str) and isinstance(v, str)}
+    if "parameters" not in text and (comment := _exif_user_comment(image)):
+        text["parameters"] = comment  # JPEG/WebP exports (ours and other tools') carry the prompt here
     try:
         rgba = to_rgba(image)
     except (OSError, ValueError) as exc:
         log.info("conversion of %s failed: %s", source, exc)
         raise ImageLoadError(source, f"its pixel format ({mode}) is not supported") from None
     return LoadedImage(rgba=rgba, source_format=fmt, source_mode=mode, text=text)
+
+
+def _exif_user_comment(image: Image.Image) -> str | None:
+    """EXIF UserComment text (UNICODE = UTF-16 big-endian, or ASCII), or None."""
+    try:
+        raw = image.getexif().get_ifd(0x8769).get(0x9286)
+    except (OSError, ValueError, TypeError, SyntaxError):
+        return None
+    if not isinstance(raw, bytes) or len(raw) <= 8:
+        return None
+    prefix, body = raw[:8], raw[8:]
+    try:
+        if prefix == b"UNICODE\x00":
+            return body.decode("utf-16-be").rstrip("\x00") or None
+        if prefix == b"ASCII\x00\x00\x00":
+            return body.decode("ascii").rstrip("\x00") or None
+    except UnicodeDecodeError:
+        return None
+    return None
 
 
 def to_rgba(image: Image.Image) -> Image.Image:

@@ -62,8 +62,22 @@ def encode(data: bytes, record: ImageRecord, fmt: Format, quality: int = 90) -> 
         im.load()
         picture = to_rgb(im, (255, 255, 255)) if fmt == "jpeg" else im
         out = io.BytesIO()
-        picture.save(out, "JPEG" if fmt == "jpeg" else "WEBP", quality=max(1, min(100, quality)))
+        picture.save(out, "JPEG" if fmt == "jpeg" else "WEBP", quality=max(1, min(100, quality)),
+                     exif=parameters_exif(record))
         return out.getvalue()
+
+
+EXIF_IFD, USER_COMMENT, SOFTWARE = 0x8769, 0x9286, 0x0131
+UNICODE_PREFIX = b"UNICODE\x00"
+
+
+def parameters_exif(record: ImageRecord) -> Image.Exif:
+    """EXIF for JPEG and WebP exports: the ``parameters`` text in UserComment (UTF-16, as other image tools write
+    and read it), scrubbed of credentials like the PNG chunks."""
+    exif = Image.Exif()
+    exif[SOFTWARE] = "DALL-E Studio"
+    exif.get_ifd(EXIF_IFD)[USER_COMMENT] = UNICODE_PREFIX + scrub(a1111_parameters(record)).encode("utf-16-be")
+    return exif
 
 
 def format_for(path: Path, default: Format = "png") -> Format:

@@ -83,8 +83,19 @@ def test_jpeg_and_webp_export_with_quality(fox, tmp_path: Path, suffix: str, pil
     large = export_image(fox, tmp_path / f"high{suffix}", quality=95).read_bytes()
     with Image.open(io.BytesIO(small)) as im:
         assert im.format == pil_format and im.size == (fox.width, fox.height)
-    assert KEY.encode() not in large
+    assert KEY.encode() not in large and KEY.encode("utf-16-be") not in large
     assert len(small) <= len(large)
+
+
+@pytest.mark.parametrize("suffix", [".jpg", ".webp"])
+def test_jpeg_and_webp_exports_carry_the_prompt_that_opening_them_recalls(fox, tmp_path: Path, suffix: str):
+    from dalle_studio.document.image_io import load_image_file
+    from dalle_studio.library import parameters_from_texts
+
+    loaded = load_image_file(export_image(fox, tmp_path / f"fox{suffix}"))
+    recalled = parameters_from_texts(loaded.text)
+    assert recalled is not None and recalled.prompt == "a red fox, in snow: dusk"
+    assert recalled.model == "gpt-image-1" and KEY not in loaded.text["parameters"]
 
 
 def test_many_to_a_folder_and_to_a_zip_named_from_a_template(library: Library, tmp_path: Path):
