@@ -81,8 +81,9 @@ class ProviderHub(QObject):
         self.providers_changed.emit()
 
     def keys_changed(self) -> None:
-        """Call after a key was saved or forgotten."""
-        self._keys.clear()
+        """Call after a key or a provider was saved or forgotten (from the Providers dialog: a user action, so
+        looking the keys up again here, on the UI thread, is acceptable)."""
+        self._keys = {x.name: self.keys.get(x) for x in self.providers() if x.kind != p.ENGINE}
         self._retired.extend(self._clients.values())
         self._clients.clear()
         self._models.clear()

@@ -145,6 +145,7 @@ class ProvidersDialog(QDialog):
 
     def refresh(self) -> None:
         active = self.hub.settings.get("api.active_provider")
+        selected = self.current().name if self.current() is not None else None
         self.list.clear()
         for provider in self.stored():
             source = self.hub.keys.source(provider)
@@ -154,6 +155,8 @@ class ProvidersDialog(QDialog):
             item = QListWidgetItem(f"{mark}{provider.name} — {provider.base_url} ({key_text})")
             item.setData(Qt.ItemDataRole.UserRole, provider)
             self.list.addItem(item)
+            if provider.name == selected:
+                self.list.setCurrentItem(item)  # the selection survives the refresh
         self._update_buttons()
 
     def current(self) -> p.Provider | None:
