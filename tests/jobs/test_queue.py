@@ -16,7 +16,8 @@ def explain(exc):
     return JobError(f"explained: {exc}", hint="try again")
 
 
-def test_runs_at_most_the_limit_at_once_and_all_finish(loop):
+def gated_runner():
+    """A runner whose jobs wait for ``gate``; ``peak[0]`` is how many ran at the same time."""
     running, peak, gate = set(), [0], asyncio.Event()
 
     async def runner(job):
@@ -24,6 +25,12 @@ def test_runs_at_most_the_limit_at_once_and_all_finish(loop):
         peak[0] = max(peak[0], len(running))
         await gate.wait()
         running.discard(job.id)
+
+    return runner, peak, gate
+
+
+def test_runs_at_most_the_limit_at_once_and_all_finish(loop):
+    runner, peak, gate = gated_runner()
 
     async def scenario():
         queue = JobQueue(runner, explain, limit=2)
@@ -87,13 +94,7 @@ def test_failure_is_explained_on_the_job_and_results_already_received_stay(loop)
 
 
 def test_a_new_limit_applies_to_jobs_queued_after_it(loop):
-    running, peak, gate = set(), [0], asyncio.Event()
-
-    async def runner(job):
-        running.add(job.id)
-        peak[0] = max(peak[0], len(running))
-        await gate.wait()
-        running.discard(job.id)
+    runner, peak, gate = gated_runner()
 
     async def scenario():
         queue = JobQueue(runner, explain, limit=1)
