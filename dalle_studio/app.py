@@ -145,8 +145,11 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
     from dalle_studio.ui.staging.strip import StagingStrip
     from dalle_studio.ui.workflow_ui import WorkflowUi
 
+    from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
+
     settings = window.settings
     settings.extend(CANVAS_SETTINGS, LIBRARY_SETTINGS, API_SETTINGS, WORKFLOW_SETTINGS, SPENDING_SETTINGS)
+    facts_problems = apply_overrides(paths.config / OVERRIDE_FILE_NAME)  # the user's model facts over the bundled
     errors = ErrorReporter(lambda: window, paths.log_file)
     tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
     document = Document()
@@ -173,6 +176,8 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
     providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
     autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
+    if facts_problems:
+        window.statusBar().showMessage("Model facts: " + "; ".join(facts_problems), 20000)
     settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
                   workflow_ui, autosaver)

@@ -97,13 +97,15 @@ class ImagesClient:
 
     # ---- public operations -------------------------------------------------------------------------------------
 
-    async def generate(self, request: GenerateRequest, *, on_partial: PartialCallback | None = None) -> ImagesResult:
-        """``POST /images/generations``."""
-        return await self._run(request, on_partial)
+    async def generate(self, request: GenerateRequest, *, on_partial: PartialCallback | None = None,
+                       per_request: int | None = None) -> ImagesResult:
+        """``POST /images/generations``; ``per_request`` caps the images one request asks for (the plan's)."""
+        return await self._run(request, on_partial, per_request)
 
-    async def edit(self, request: EditRequest, *, on_partial: PartialCallback | None = None) -> ImagesResult:
+    async def edit(self, request: EditRequest, *, on_partial: PartialCallback | None = None,
+                   per_request: int | None = None) -> ImagesResult:
         """``POST /images/edits`` (multipart: ``image`` or ``image[]``, ``mask``)."""
-        return await self._run(request, on_partial)
+        return await self._run(request, on_partial, per_request)
 
     async def vary(self, request: VariationRequest) -> ImagesResult:
         """``POST /images/variations`` (dall-e-2 style servers, and the embedded engine)."""
@@ -150,20 +152,24 @@ class ImagesClient:
 
     # ---- internals ---------------------------------------------------------------------------------------------
 
-    async def _run(self, request: AnyRequest, on_partial: PartialCallback | None) -> ImagesResult:
+    async def _run(self, request: AnyRequest, on_partial: PartialCallback | None,
+                   per_request: int | None = None) -> ImagesResult:
         try:
-            return await self._run_checked(request, on_partial)
+            return await self._run_checked(request, on_partial, per_request)
         except ImagesAPIError as exc:
             if self._key is not None:
                 exc.scrub(self._key.reveal())
             raise
 
-    async def _run_checked(self, request: AnyRequest, on_partial: PartialCallback | None) -> ImagesResult:
+    async def _run_checked(self, request: AnyRequest, on_partial: PartialCallback | None,
+                           per_request: int | None = None) -> ImagesResult:
         spec = request.spec()
         if self.provider.has_variations and isinstance(request, VariationRequest):
             spec = dataclasses.replace(spec, endpoints=spec.endpoints | {"variations"})
         n = request.n or 1
         limit = self.per_request_limit(spec)
+        if per_request is not None:
+            limit = max(1, min(limit, per_request))
         if n <= limit or n > MAX_N:
             request.validate(spec)
             return await self._once(request, spec, on_partial, 0)

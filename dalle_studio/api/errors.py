@@ -35,7 +35,11 @@ from typing import Any
 from dalle_studio.api.models import KNOWN_MODELS
 from dalle_studio.core.logs import redact
 
-REFUSAL_CODES = frozenset({"moderation_blocked", "content_policy_violation", "image_content_policy_violation"})
+REFUSAL_CODES = frozenset({"moderation_blocked", "content_policy_violation", "image_content_policy_violation",
+                           "contentFilter", "content_filter", "ResponsibleAIPolicyViolation"})
+# Codes of a refusal that names one parameter or value (the request may make sense without it): self-healing.
+PARAMETER_CODES = frozenset({"unknown_parameter", "unsupported_parameter", "unsupported_value", "invalid_value",
+                             "invalid_size", "integer_above_max_value", "integer_below_min_value"})
 CURRENT_MODEL_SUGGESTION = "gpt-image-2"
 
 
@@ -109,6 +113,11 @@ class BadRequestError(APIStatusError):
 
 class ContentRefusedError(BadRequestError):
     """400: the provider's safety system refused the prompt or the picture."""
+
+
+class ParameterRefusedError(BadRequestError):
+    """400: the provider refused one parameter or value, named by ``param`` (e.g. ``input_fidelity`` on
+    gpt-image-2, ``response_format`` on GPT Image models): the request may go again without it."""
 
 
 class RequestValidationError(BadRequestError):
@@ -237,6 +246,8 @@ def _human_message(cls: type[APIStatusError], status: int, code: str | None, par
                f"{suggestion}.{said}"
     if cls is NotFoundError:
         return f"The provider has no such endpoint or resource (HTTP 404). Check the provider's base URL.{said}"
+    if cls is ParameterRefusedError:
+        return f"The provider refused the parameter {param}.{said}"
     if cls is BadRequestError:
         if code == "invalid_size" or param == "size":
             return f"The size was refused by the provider.{said}"
@@ -248,8 +259,22 @@ def _human_message(cls: type[APIStatusError], status: int, code: str | None, par
     return f"The provider answered HTTP {status}.{said}"
 
 
-def _pick_class(status: int, code: str | None, err_type: str | None) -> type[APIStatusError]:
-    if code in REFUSAL_CODES or err_type == "image_generation_user_error":
+def _is_parameter_refusal(code: str | None, param: str | None) -> bool:
+    """A 400 naming one parameter: by its code (``invalid_*_model``, ``unknown_parameter``, ...) with a ``param``."""
+    if param is None or param in {"prompt", "image", "image[]", "mask"}:
+        return False
+    return code is None or code in PARAMETER_CODES or (code.startswith("invalid_") and code.endswith("_model"))
+
+
+def _pick_class(status: int, code: str | None, err_type: str | None, param: str | None = None
+                ) -> type[APIStatusError]:
+    if code in REFUSAL_CODES:
+        return ContentRefusedError
+    if status == 400 and _is_parameter_refusal(code, param):
+        return ParameterRefusedError
+    # ``image_generation_user_error`` is the type of every refusal of GPT Image models, parameter ones included
+    # (§0): only one that names no parameter is the safety system's.
+    if err_type == "image_generation_user_error" and param is None and code is None:
         return ContentRefusedError
     if code == "insufficient_quota" or err_type == "insufficient_quota":
         return QuotaExhaustedError
@@ -283,7 +308,7 @@ def error_from_response(status: int, body: bytes | str | Mapping[str, Any] | Non
     server_message: str = raw_message if isinstance(raw_message, str) else ""
     if not err and isinstance(parsed, str):
         server_message = _summarise_text(parsed)
-    cls = _pick_class(status, code, err_type)
+    cls = _pick_class(status, code, err_type, param)
     wait = parse_wait_seconds(headers, server_message) if issubclass(cls, RateLimitError) else None
     message = _human_message(cls, status, code, param, server_message, wait, model)
     kw: dict[str, Any] = dict(status=status, headers=headers, code=code, param=param, type=err_type,
@@ -300,7 +325,7 @@ def error_from_stream_event(data: Mapping[str, Any], *, model: str | None = None
     err: Mapping[str, Any] = inner if isinstance(inner, Mapping) else {"message": str(inner)}
     code = err.get("code") if isinstance(err.get("code"), str) else None
     server_message = str(err.get("message") or "")
-    if code in REFUSAL_CODES or err.get("type") == "image_generation_user_error":
+    if code in REFUSAL_CODES or (err.get("type") == "image_generation_user_error" and not err.get("param")):
         return error_from_response(400, {"error": dict(err)}, model=model)
     return StreamError(
         f"The provider reported an error while streaming the result.{' ' + server_message if server_message else ''}",

@@ -133,6 +133,7 @@ class GenerateRequest(_Request):
     output_compression: int | None = None
     background: str | None = None
     moderation: str | None = None
+    complexity: str | None = None
     stream: bool = False
     partial_images: int | None = None
     user: str | None = None
@@ -145,6 +146,7 @@ class GenerateRequest(_Request):
         v.check_n(self.n, spec)
         v.check_common(self, spec)
         v.check_choice("style", self.style, spec.styles, spec)
+        v.check_complexity(self.complexity, spec)
         v.check_flag("moderation", self.moderation, ("low", "auto") if spec.moderation else (), spec)
         return spec
 
@@ -179,6 +181,7 @@ class EditRequest(_Request):
     output_compression: int | None = None
     background: str | None = None
     input_fidelity: str | None = None
+    complexity: str | None = None
     stream: bool = False
     partial_images: int | None = None
     user: str | None = None
@@ -190,7 +193,8 @@ class EditRequest(_Request):
         v.check_prompt(self.prompt, spec)
         v.check_n(self.n, spec)
         v.check_common(self, spec)
-        v.check_flag("input_fidelity", self.input_fidelity, ("high", "low") if spec.input_fidelity else (), spec)
+        v.check_input_fidelity(self.input_fidelity, spec)
+        v.check_complexity(self.complexity, spec)
         v.check_input_images(self.images, spec, param="image[]" if self.sends_list else "image")
         v.check_mask(self.mask, self.images[0] if self.images else None, spec)
         return spec

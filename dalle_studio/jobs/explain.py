@@ -19,13 +19,30 @@ class JobRefused(Exception):
         self.hint = hint
 
 
+class RefusedAfterHealing(Exception):
+    """The provider refused again after a refused parameter was left out: nothing more is sent."""
+
+    def __init__(self, error: BaseException, healed: str) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.healed = healed
+
+
 def explain(exc: BaseException) -> JobError:
     """A :class:`JobError` for ``exc``; the message comes from the API layer, which writes for people."""
     message = redact(str(exc)) or type(exc).__name__
     if isinstance(exc, JobRefused):
         return JobError(message, exc.hint, retryable=False)
+    if isinstance(exc, RefusedAfterHealing):
+        inner = explain(exc.error)
+        return JobError(f"{inner.message} (The request had already been sent again after a refusal: "
+                        f"{exc.healed}.)", inner.hint or "Nothing more was sent. Try another model or provider.",
+                        retryable=False)
     if isinstance(exc, e.RequestValidationError):
         return JobError(message, "Change that setting in the prompt panel, then run again.", retryable=False)
+    if isinstance(exc, e.ParameterRefusedError):
+        return JobError(message, f"A parameter problem, not the prompt: change or reset {exc.param} in the prompt "
+                        "panel, or choose another model.", retryable=False)
     if isinstance(exc, e.ContentRefusedError):
         return JobError(message, "Rephrase the prompt or change the picture; this exact request will be refused "
                         "again.", retryable=False)

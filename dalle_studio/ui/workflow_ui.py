@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from dalle_studio.api.catalog import ModelChoice, merge_models
+from dalle_studio.api.plan import PARTIAL_IMAGES
 from dalle_studio.jobs.explain import JobRefused
 from dalle_studio.jobs.job import Job, JobKind, JobResult, JobState
 from dalle_studio.jobs.tasks import TaskRegistry
@@ -133,7 +134,8 @@ class WorkflowUi(QObject):
         choice = self.panel.current_model()
         if choice is None:
             return
-        self.panel.parameters.set_model(choice.spec)
+        provider = self.panel.current_provider()
+        self.panel.parameters.set_model(choice.spec, learned=self.workflow.refusals.of(provider, choice.id))
         self.panel.vary_button.setToolTip(
             "Variations of the picture with /images/variations" if choice.spec.supports("variations") else
             "This model has no variations endpoint: Variations run as an edit of the whole picture")
@@ -159,11 +161,21 @@ class WorkflowUi(QObject):
             self.panel.set_cost("Free: runs on this computer.")
             return
         spending = self.workflow.spending
-        estimate = spending.estimate(choice.id, self.panel.parameters.values())
-        text = f"About ${estimate:.2f} per run." if estimate is not None else "Price not known for this model."
+        params = self.panel.parameters.values()
+        partials = PARTIAL_IMAGES if self.workflow.settings.get("jobs.stream_partials") and choice.spec.streaming \
+            else 0
+        estimate = spending.estimate(choice.id, params, partial_images=partials)
+        if estimate is not None:
+            text = f"About ${estimate:.2f} per run."
+        elif choice.spec.price is not None:
+            text = (f"Cost unknown: no published token counts for {params.get('quality')} quality; the actual cost "
+                    "is shown when the results arrive.")
+        else:
+            text = "Price not known for this model."
         limit = spending.limit()
         if limit is not None:
-            text += f" ${spending.spent():.2f} of ${limit:.2f} spent this month."
+            pending = f" (+${spending.pending():.2f} running)" if spending.pending() else ""
+            text += f" ${spending.spent():.2f}{pending} of ${limit:.2f} spent this month."
         self.panel.set_cost(text)
 
     def _on_setting(self, key: str, _value: object) -> None:

@@ -174,7 +174,7 @@ def test_model_list_merges_provider_and_table(server, make_client, base_url):
     assert by_id["dall-e-3"].shut_down and not by_id["gpt-image-1.5"].shut_down
     assert by_id["gpt-image-1.5"].label == "gpt-image-1.5 (shuts down 2026-12-01)"
     assert not by_id["gpt-image-3-preview"].spec.known  # GPT Image rules for what the table does not know
-    assert next(c.id for c in choices) == "gpt-image-1"  # current models first
+    assert next(c.id for c in choices) == "gpt-image-3-preview"  # current models first
     assert server.api_requests()[0].path == "/v1/models"
 
 

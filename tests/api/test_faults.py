@@ -30,7 +30,8 @@ def fail(make_client, request=GPT, **kw) -> e.ImagesAPIError:
 @pytest.mark.parametrize(
     ("action", "cls", "attempts", "words"),
     [
-        (api_error(400, "invalid_size", "Invalid size", param="size"), e.BadRequestError, 1, ["size", "Invalid size"]),
+        (api_error(400, "invalid_size", "Invalid size", param="size"), e.ParameterRefusedError, 1,
+         ["size", "Invalid size"]),
         (api_error(400, "moderation_blocked", "Your request was rejected by the safety system.",
                    type_="image_generation_user_error"), e.ContentRefusedError, 1, ["safety system"]),
         (api_error(400, "content_policy_violation", "Blocked."), e.ContentRefusedError, 1, ["safety system"]),

@@ -33,7 +33,14 @@ def test_cost_estimates():
     assert estimate_cost("gpt-image-1.5", quality="low", size="1024x1536") == pytest.approx(0.013056)
     assert estimate_cost("gpt-image-1-mini", quality="medium", size="1536x1024", n=3) == pytest.approx(0.037632)
     assert estimate_cost("gpt-image-1", quality="auto", size="auto") >= estimate_cost("gpt-image-1", quality="high")
-    assert estimate_cost("gpt-image-2", quality="high") is None  # no published price known here
+    # live models (§0): token prices and the output-token table, partial images counted; xhigh/max unknown
+    assert estimate_cost("gpt-image-2", quality="high", size="1024x1024") == pytest.approx(7024 * 30 / 1e6)
+    assert estimate_cost("gpt-image-2.6-flare", quality="medium", size="1536x1024", n=2) == pytest.approx(
+        2 * 1372 * 30 / 1e6)
+    assert estimate_cost("gpt-image-2.5-sunburst", quality="low", size="1024x1024", partial_images=2) == \
+        pytest.approx((196 + 200) * 30 / 1e6)
+    assert estimate_cost("gpt-image-2.6-sunburst", quality="xhigh") is None
+    assert estimate_cost("gpt-image-2.6-sunburst", quality="max") is None
     assert estimate_cost("gpt-image-1", quality="xhigh") is None
 
 
