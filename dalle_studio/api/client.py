@@ -3,7 +3,7 @@
 Public API:
 
 - :class:`ImagesClient` — ``generate(request, on_partial=...)``, ``edit(request, on_partial=...)``,
-  ``vary(request)``, ``list_models()``, ``models(today)``, ``prepare_edit(...)``, ``offers_variations(spec)``,
+  ``vary(request)``, ``list_models()``, ``models(today)``, ``prepare_edit(...)``,
   ``per_request_limit(spec)``, ``aclose()`` (also an async context manager). ``timeout`` applies when the client
   creates its own ``httpx.AsyncClient``; a passed-in ``http`` client keeps its own settings.
 - :data:`DEFAULT_TIMEOUT` — 600 s overall, 5 s to connect (the SDK's).
@@ -139,12 +139,6 @@ class ImagesClient:
         except ImagesAPIError:
             entries = None
         return merge_models(entries, today=today, all_models=self.provider.kind in {COMPATIBLE, ENGINE})
-
-    def offers_variations(self, spec: ModelSpec) -> bool:
-        """Whether ``/images/variations`` exists for this model here (else use ``variation_as_edit``)."""
-        if self.provider.has_variations is not None:
-            return self.provider.has_variations
-        return spec.supports("variations")
 
     def per_request_limit(self, spec: ModelSpec) -> int:
         """How many images one request may ask for with this model and provider."""

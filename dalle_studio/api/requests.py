@@ -12,8 +12,7 @@ Public API:
   ``VariationRequest.from_form(fields, image)`` — parse what a client sent (for the embedded engine); type errors
   raise :class:`RequestValidationError` with ``code="invalid_type"``, unknown fields ``code="unknown_parameter"``.
 - :func:`image_format` — ``"png"``/``"jpeg"``/``"webp"``/``None`` from the first bytes.
-- :func:`variation_as_edit` — a variation as a whole-picture edit with a variation prompt, where no
-  ``/images/variations`` exists; :data:`VARIATION_PROMPT`.
+- :data:`VARIATION_PROMPT` — the prompt of a variation sent as an edit of the whole picture (see ``api.plan``).
 
 Rules: ``openai-images-api.md`` §2, §3 and §9. The model's rules come from :func:`dalle_studio.api.models.spec_for`.
 """
@@ -256,10 +255,3 @@ AnyRequest = GenerateRequest | EditRequest | VariationRequest
 
 VARIATION_PROMPT = ("A variation of this picture: the same subject, composition and style, with natural differences "
                     "in details.")
-
-
-def variation_as_edit(image: ImageFile, *, model: str, n: int | None = None, size: str | None = None,
-                      prompt: str = VARIATION_PROMPT) -> EditRequest:
-    """A variation for a provider or model without ``/images/variations``: an edit of the whole picture with no
-    mask and a variation prompt (DESIGN.md). The caller tells the user which path was taken."""
-    return EditRequest(model=model, prompt=prompt, images=(image,), n=n, size=size)

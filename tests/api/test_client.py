@@ -219,10 +219,7 @@ def test_every_known_model_on_every_endpoint_it_offers(server, make_client, mode
     assert bool([r for r in server.requests if r.path.startswith("/files/")]) == spec.returns_urls
 
 
-def test_async_partial_callback_and_variation_fallback(server, make_client):
-    from dalle_studio.api.models import spec_for
-    from dalle_studio.api.requests import variation_as_edit
-
+def test_async_partial_callback(server, make_client):
     shown = []
 
     async def show(partial):
@@ -231,9 +228,3 @@ def test_async_partial_callback_and_variation_fallback(server, make_client):
     call(make_client(), "generate", GenerateRequest(model="gpt-image-1", prompt="x", stream=True, partial_images=2),
          on_partial=show)
     assert shown == [0, 1]
-    client = make_client()
-    assert not client.offers_variations(spec_for("gpt-image-1")) and client.offers_variations(spec_for("dall-e-2"))
-    call(client, "edit", variation_as_edit(png(), model="gpt-image-1", n=2))
-    rec = server.api_requests()[-1]
-    assert rec.path == "/v1/images/edits" and "variation" in rec.form()["prompt"] and [f[0] for f in rec.files] == [
-        "image"]
