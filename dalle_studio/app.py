@@ -121,6 +121,7 @@ def create_window(paths: AppPaths) -> MainWindow:
 def populate(window: MainWindow, paths: AppPaths) -> Studio:
     """Load and build everything else into ``window``: document, canvas, panels, library, workflow."""
     from dalle_studio.api.keys import KeyStore
+    from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
     from dalle_studio.api.settings import SETTINGS as API_SETTINGS
     from dalle_studio.document.document import Document
     from dalle_studio.engine.supervisor import EngineSupervisor
@@ -144,8 +145,6 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
     from dalle_studio.ui.prompt.panel import PromptPanel
     from dalle_studio.ui.staging.strip import StagingStrip
     from dalle_studio.ui.workflow_ui import WorkflowUi
-
-    from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
 
     settings = window.settings
     settings.extend(CANVAS_SETTINGS, LIBRARY_SETTINGS, API_SETTINGS, WORKFLOW_SETTINGS, SPENDING_SETTINGS)
