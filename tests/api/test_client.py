@@ -170,11 +170,14 @@ def test_cancelling_closes_the_request_at_once(server, make_client):
 def test_model_list_merges_provider_and_table(server, make_client, base_url):
     choices = call(make_client(openai(base_url=base_url)), "models", date(2026, 11, 24))
     by_id = {c.id: c for c in choices}
-    assert set(by_id) == {"gpt-image-1", "gpt-image-1.5", "dall-e-3", "gpt-image-3-preview"}  # no chat models
-    assert by_id["dall-e-3"].shut_down and not by_id["gpt-image-1.5"].shut_down
+    # no chat models, and on OpenAI no model it shut down (gpt-image-1, dall-e-3)
+    assert set(by_id) == {"gpt-image-1.5", "gpt-image-3-preview"}
+    assert not by_id["gpt-image-1.5"].shut_down
     assert by_id["gpt-image-1.5"].label == "gpt-image-1.5 (shuts down 2026-12-01)"
     assert not by_id["gpt-image-3-preview"].spec.known  # GPT Image rules for what the table does not know
     assert next(c.id for c in choices) == "gpt-image-3-preview"  # current models first
+    compatible_choices = call(make_client(), "models", date(2026, 11, 24))  # a compatible server decides
+    assert {"gpt-image-1", "dall-e-3"} <= {c.id for c in compatible_choices}
     assert server.api_requests()[0].path == "/v1/models"
 
 
