@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--base-url", default=os.environ.get("OPENAI_BASE_URL"),
                        help="an OpenAI-compatible server, e.g. http://localhost:8000/v1 (default: $OPENAI_BASE_URL)")
     where.add_argument("--azure-endpoint", default=None, help="https://<resource>.openai.azure.com")
-    where.add_argument("--azure-api-version", default=None)
+    where.add_argument("--azure-api-version", default=None, help="only for the older deployment route; without "
+                       "it the v1 route ({endpoint}/openai/v1) is used")
     where.add_argument("--azure-deployment", default=None)
     where.add_argument("--organization", default=os.environ.get("OPENAI_ORG_ID"), help="default: $OPENAI_ORG_ID")
     where.add_argument("--project", default=os.environ.get("OPENAI_PROJECT_ID"), help="default: $OPENAI_PROJECT_ID")
@@ -107,8 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _provider(args: argparse.Namespace) -> Provider:
     if args.azure_endpoint:
-        p = azure("Azure OpenAI", endpoint=args.azure_endpoint, api_version=args.azure_api_version or "preview",
-                  deployment=args.azure_deployment)
+        # Without a dated api-version, the v1 route (no version needed); with one, the deployment route.
+        p = azure("Azure OpenAI", endpoint=args.azure_endpoint, api_version=args.azure_api_version,
+                  deployment=args.azure_deployment, v1=args.azure_api_version is None)
     elif args.base_url and args.base_url.rstrip("/") != OPENAI_BASE_URL:
         p = Provider(COMPATIBLE, "Compatible server", args.base_url, organization=args.organization,
                      project=args.project, env_key="OPENAI_API_KEY")

@@ -81,6 +81,11 @@ class ImagesClient:
         self.max_concurrency = max(1, max_concurrency)
         self.max_download_bytes = max_download_bytes
 
+    @property
+    def _where(self) -> str:
+        """The provider as messages name it: its name and the address tried."""
+        return f"{self.provider.name} ({self.provider.base_url})"
+
     def __repr__(self) -> str:
         return f"ImagesClient(provider={self.provider.name!r}, base_url={self.provider.base_url!r})"
 
@@ -121,7 +126,7 @@ class ImagesClient:
         """The provider's ``GET /models`` entries (raises on failure)."""
         try:
             response, _ = await send(self._http, lambda: self._build("GET", "models"), policy=self.retry,
-                                     where=self.provider.name)
+                                     where=self._where)
         except ImagesAPIError as exc:
             if self._key is not None:
                 exc.scrub(self._key.reveal())
@@ -217,7 +222,7 @@ class ImagesClient:
                     index: int) -> ImagesResult:
         streaming = bool(getattr(request, "stream", False))
         response, attempts = await send(self._http, self._builder(request), policy=self.retry,
-                                        where=self.provider.name, model=request.model, allow_stream=streaming)
+                                        where=self._where, model=request.model, allow_stream=streaming)
         try:
             if not (streaming and is_event_stream(response)):
                 # Several megabytes of base64 per image: parsed in a thread, not on the UI's loop.
@@ -228,7 +233,7 @@ class ImagesClient:
                     def callback(p: PartialImage) -> object:
                         return on_partial(dataclasses.replace(p, request=index))
                 completed = await read_image_stream(response, on_partial=callback, model=request.model,
-                                                    where=self.provider.name)
+                                                    where=self._where)
                 result = await self._from_events(completed, request.model)
         except ImagesAPIError as exc:
             exc.attempts = attempts

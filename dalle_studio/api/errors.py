@@ -235,7 +235,7 @@ def _human_message(cls: type[APIStatusError], status: int, code: str | None, par
         when = f"Wait about {wait:.0f} s and try again." if wait is not None else "Wait a little and try again."
         return f"The provider is rate limiting this key. {when}{said}"
     if cls is AuthenticationError:
-        return f"The API key was refused (invalid, revoked or missing). Check the key in Preferences.{said}"
+        return f"The API key was refused (invalid, revoked or missing).{said}"  # what to do: jobs.explain
     if cls is PermissionDeniedError:
         return f"This key is not allowed to do this (model or organisation not enabled).{said}"
     if cls is ModelNotFoundError:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from dalle_studio.api import providers as p
-from dalle_studio.api.catalog import ModelChoice
+from dalle_studio.api.catalog import ModelChoice, is_image_model
+from dalle_studio.api.errors import ImagesAPIError
 from dalle_studio.api.keys import KeyStore, SecretKey
 from dalle_studio.api.settings import providers_from
 from dalle_studio.core.settings import Settings
@@ -155,6 +156,23 @@ class ProviderHub(QObject):
             choices = await client.models(today or date.today())
         self._models[provider.name] = choices
         return choices
+
+    async def test_connection(self, provider: p.Provider) -> tuple[bool, str]:
+        """Ask ``provider`` for its models: ``(True, the image models it lists)`` or ``(False, what failed: the
+        address, the status and the server's own words)``."""
+        address = provider.url("models")
+        try:
+            client = await self.client(provider)
+            entries = await client.list_models()
+        except JobRefused as exc:
+            return False, f"{address}: not tried. {exc}"
+        except ImagesAPIError as exc:
+            status = getattr(exc, "status", None)
+            said = getattr(exc, "server_message", None) or str(exc)
+            return False, f"{address} answered HTTP {status}: {said}" if status else f"{address}: {said}"
+        ids = [e["id"] for e in entries if isinstance(e.get("id"), str) and is_image_model(e["id"])]
+        listed = ", ".join(ids) if ids else "no image models listed (any model id you type is still sent)"
+        return True, f"{address} answered. Image models: {listed}."
 
     @staticmethod
     def engine_models() -> list[ModelChoice]:

@@ -137,6 +137,7 @@ def test_connection_refused(make_client, sleeps):
         port = s.getsockname()[1]
     err = fail(make_client, provider=compatible("Nobody", f"http://127.0.0.1:{port}/v1"))
     assert type(err) is e.APIConnectionError and err.attempts == 3 and "Nobody" in str(err)
+    assert f"http://127.0.0.1:{port}/v1" in str(err)  # the address it tried
 
 
 @pytest.mark.parametrize(

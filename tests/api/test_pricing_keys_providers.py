@@ -124,6 +124,12 @@ def test_provider_profiles_round_trip_and_urls():
     az = azure("Az", endpoint="https://r.openai.azure.com/", api_version="2025")
     assert az.url("images/edits", "gpt-image-1") == "https://r.openai.azure.com/openai/deployments/gpt-image-1/images/edits"
     assert az.url("models") == "https://r.openai.azure.com/openai/models"
+    bare = azure("Az v1", endpoint="https://r.openai.azure.com/openai/v1/")  # the v1 route: no dated api-version
+    assert bare.params() == {} and bare.is_azure_v1
+    assert bare.url("images/edits", "my-deployment") == "https://r.openai.azure.com/openai/v1/images/edits"
+    assert azure("Az v1", endpoint="https://r.openai.azure.com", v1=True).base_url == bare.base_url
+    with pytest.raises(ValueError, match="api-version"):
+        azure("Az old", endpoint="https://r.openai.azure.com")  # the deployment route still needs one
     v1 = azure("Az v1", endpoint="https://r.openai.azure.com", api_version="preview", v1=True)
     assert v1.url("images/generations", "my-deployment") == "https://r.openai.azure.com/openai/v1/images/generations"
     assert v1.params() == {"api-version": "preview"} and "api-key" in v1.auth_headers("k")
