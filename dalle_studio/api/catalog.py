@@ -96,11 +96,15 @@ def replacement_for(model_id: str, today: date, table: Mapping[str, ModelSpec] =
     return model_id if len(seen) > 1 and (spec is None or not spec.is_shut_down(today)) else None
 
 
-def retired_note(today: date, *, within_days: int = 120, table: Mapping[str, ModelSpec] = KNOWN_MODELS) -> str:
-    """"Retired on OpenAI: gpt-image-1.5 (use gpt-image-2.6-sunburst), ..." for models shut down lately."""
-    gone = [(model_id, spec.replacement) for model_id, spec in table.items()
-            if spec.alias_of is None and spec.shutdown is not None and spec.is_shut_down(today)
-            and (today - spec.shutdown).days <= within_days]
-    if not gone:
+def retired_note(today: date, *, within_days: int = 60, table: Mapping[str, ModelSpec] = KNOWN_MODELS) -> str:
+    """"Retired on OpenAI: gpt-image-1.5, chatgpt-image-latest → gpt-image-2.6-sunburst; ..." for models shut down
+    in the last ``within_days``, grouped by replacement."""
+    by_replacement: dict[str, list[str]] = {}
+    for model_id, spec in table.items():
+        if (spec.alias_of is None and spec.shutdown is not None and spec.is_shut_down(today)
+                and (today - spec.shutdown).days <= within_days):
+            by_replacement.setdefault(spec.replacement or "", []).append(model_id)
+    if not by_replacement:
         return ""
-    return "Retired on OpenAI: " + ", ".join(f"{m} (use {r})" if r else m for m, r in gone) + "."
+    parts = [", ".join(gone) + (f" → {use}" if use else "") for use, gone in by_replacement.items()]
+    return "Retired on OpenAI: " + "; ".join(parts) + "."

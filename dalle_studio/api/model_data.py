@@ -169,3 +169,7 @@ def apply_overrides(path: Path) -> list[str]:
     for problem in problems:
         log.warning("model facts: %s", problem)
     return problems
+
+
+if not KNOWN_MODELS:
+    KNOWN_MODELS.update(load_builtin())

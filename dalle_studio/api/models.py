@@ -194,10 +194,5 @@ def spec_for(model_id: str, table: Mapping[str, ModelSpec] | None = None) -> Mod
     return spec if spec is not None else gpt_image_rules(model_id)
 
 
-def _load_builtin() -> None:
-    from dalle_studio.api.model_data import load_builtin
-
-    KNOWN_MODELS.update(load_builtin())
-
-
-_load_builtin()
+# Fills KNOWN_MODELS from resources/models.json (whichever of the two modules is imported first).
+import dalle_studio.api.model_data  # noqa: E402, F401
