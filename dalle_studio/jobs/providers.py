@@ -19,8 +19,7 @@ from dalle_studio.api.errors import ImagesAPIError
 from dalle_studio.api.keys import KeyStore, SecretKey
 from dalle_studio.api.settings import providers_from
 from dalle_studio.core.settings import Settings
-from dalle_studio.engine.catalog import ENGINE_MODEL_ID, engine_spec
-from dalle_studio.engine.supervisor import EngineSupervisor
+from dalle_studio.jobs.engine_launcher import EngineLauncher
 from dalle_studio.jobs.explain import JobRefused
 
 if TYPE_CHECKING:  # httpx costs a tenth of a second at start-up: the client is imported on first use
@@ -37,7 +36,7 @@ class ProviderHub(QObject):
     engine_restarted = Signal()
     providers_changed = Signal()
 
-    def __init__(self, settings: Settings, keys: KeyStore, supervisor: EngineSupervisor,
+    def __init__(self, settings: Settings, keys: KeyStore, supervisor: EngineLauncher,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -174,10 +173,9 @@ class ProviderHub(QObject):
         listed = ", ".join(ids) if ids else "no image models listed (any model id you type is still sent)"
         return True, f"{address} answered. Image models: {listed}."
 
-    @staticmethod
-    def engine_models() -> list[ModelChoice]:
+    def engine_models(self) -> list[ModelChoice]:
         """The engine's one model (known without asking it)."""
-        return [ModelChoice(ENGINE_MODEL_ID, engine_spec(), True, None, False)]
+        return [ModelChoice(self.supervisor.model_id, self.supervisor.model_spec, True, None, False)]
 
     def forget_models(self) -> None:
         self._models.clear()
