@@ -44,7 +44,8 @@ class Snapshot:
         """The mask cut to the frame (Alpha8): the painted mask, and 0 (regenerate) wherever the picture is fully
         transparent, including everything beyond the picture."""
         mask = self.mask.copy(self.frame)  # Qt fills outside the image with 0
-        alpha = pixels.read(self.framed_picture())[..., 3]
+        framed = self.framed_picture()  # kept alive while its pixels are viewed (no second copy)
+        alpha = pixels.peek(framed)[..., 3]
         values = pixels.view(mask)
         values[alpha == 0] = 0
         return mask

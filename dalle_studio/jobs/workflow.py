@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from PIL import Image
 from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QImage
 
@@ -82,7 +83,7 @@ class Workflow(QObject):
         # all pass the check against the same total).
         self.queue.job_added.connect(lambda job: self.spending.reserve(job.id, job.input.estimate))
         self.queue.job_finished.connect(lambda job: self.spending.release(job.id))
-        self._partial_tasks: set[asyncio.Task[None]] = set()
+        self._partial_tasks: set[asyncio.Future[Any]] = set()  # partial images shown, lineage encodes dropped
         settings.subscribe(self._on_setting)
         hub.engine_restarted.connect(
             lambda: self.notice.emit("The embedded engine had stopped; it was started again."))
@@ -183,22 +184,47 @@ class Workflow(QObject):
             result = await client.generate(generate_request(plan, inp.prompt), on_partial=sink,
                                            per_request=plan.per_request)
             return result, framed, keep, placement, source_png, mask_png
-        framed = inp.snapshot.framed_picture()
-        keep = inp.snapshot.send_mask()
-        with_mask = plan.kind == EDIT
-        source_png, mask_png = await asyncio.to_thread(
-            lambda: (pictures.png_bytes(framed), pictures.png_bytes(inp.snapshot.framed_mask()) if with_mask
-                     else None))
+        snapshot, with_mask = inp.snapshot, plan.kind == EDIT
+
+        def cut() -> tuple[QImage, QImage, Image.Image, Image.Image | None]:
+            framed, keep = snapshot.framed_picture(), snapshot.send_mask()
+            return framed, keep, pictures.to_pil(framed), pictures.to_pil(keep) if with_mask else None
+
+        # Pixels go to preparation as they are (no PNG encode and decode on the way). The PNGs of the source and
+        # mask that the library keeps as lineage are encoded once the request is ready, while it is on the wire.
+        framed, keep, source_pixels, mask_pixels = await asyncio.to_thread(cut)
+
+        def lineage_pngs() -> tuple[bytes, bytes | None]:
+            return pictures.png_bytes(framed), pictures.png_bytes(snapshot.framed_mask()) if with_mask else None
+
+        lineage: list[asyncio.Future[tuple[bytes, bytes | None]]] = []
+        try:
+            result, placement = await self._prepare_and_send(
+                job, client, plan, source_pixels, mask_pixels, sink,
+                ready=lambda: lineage.append(asyncio.ensure_future(asyncio.to_thread(lineage_pngs))))
+        except BaseException:
+            for task in lineage:  # not needed any more (nothing to file); owned until its thread ends
+                self._partial_tasks.add(task)
+                task.add_done_callback(lambda t: (self._partial_tasks.discard(t), t.cancelled() or t.exception()))
+            raise
+        source_png, mask_png = await lineage[0] if lineage else await asyncio.to_thread(lineage_pngs)
+        return result, framed, keep, placement, source_png, mask_png
+
+    async def _prepare_and_send(self, job: Job, client: Any, plan: Plan, source: Image.Image,
+                                mask: Image.Image | None, sink: Any, *,
+                                ready: Callable[[], object]) -> tuple[ImagesResult, Placement]:
+        inp = job.input
         assert plan.fit is not None
-        prepared = await client.prepare_edit(source_png, mask_png, inp.spec, size=plan.size, fit=plan.fit)
+        prepared = await client.prepare_edit(source, mask, inp.spec, size=plan.size, fit=plan.fit)
         placement = prepared.placement
+        ready()
         job.set_status("Waiting for the results")
         if plan.endpoint == "variations":
             result = await client.vary(variation_request(plan, prepared.image, prepared.size))
         else:
             request = edit_request(plan, inp.prompt, prepared.images, prepared.mask, prepared.size)
             result = await client.edit(request, on_partial=sink, per_request=plan.per_request)
-        return result, framed, keep, placement, source_png, mask_png
+        return result, placement
 
     def _partial_sink(self, job: Job) -> Callable[[PartialImage], None]:
         """A callback for streamed partial images: each is decoded in a thread, then shown on the job."""
