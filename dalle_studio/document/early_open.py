@@ -1,0 +1,69 @@
+"""Decoding the picture named on the command line while the window appears.
+
+``dalle-studio PICTURE`` should put the picture on screen about as fast as a bare window opens. So the decode starts
+before the window is built, on a thread of its own (nothing else exists yet to run it: the asyncio loop and its
+executor come later), in two steps: for a large JPEG first a reduced decode (Pillow's draft mode asks libjpeg for a
+1/2, 1/4 or 1/8 scale, several times faster than the whole picture), which the canvas shows at the picture's size
+until the full decode, the one the document opens, follows.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from dalle_studio.document.image_io import LoadedImage, load_image_file
+
+DRAFT_ABOVE = 4_000_000  # pixels: smaller pictures decode whole about as fast as a draft would
+DRAFT_EDGE = 1024  # the draft's longer side is at least this (a window's worth of pixels)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A reduced decode: ``image`` (a QImage, upright, RGBA) stands for a picture of ``width`` x ``height``."""
+
+    image: object  # QImage; QtGui is imported by the thread, not here (this module loads before Qt does)
+    width: int
+    height: int
+
+
+class EarlyOpen:
+    """The picture at ``path`` decoding on a thread: :attr:`draft` (a reduced decode, or None when the picture is
+    small or not a JPEG) and then :attr:`full` (a :class:`LoadedImage`; raises ``ImageLoadError`` as
+    :func:`load_image_file` does)."""
+
+    def __init__(self, path: str | Path, max_pixels: int) -> None:
+        self.path = Path(path).expanduser().absolute()
+        self.max_pixels = max_pixels
+        self.draft: Future[Draft | None] = Future()
+        self.full: Future[LoadedImage] = Future()
+        threading.Thread(target=self._decode, name="early-open", daemon=True).start()
+
+    def _decode(self) -> None:
+        try:
+            self.draft.set_result(_draft(self.path, self.max_pixels))
+        except Exception:  # noqa: BLE001 - a draft is a nicety: the full decode reports what is wrong
+            self.draft.set_result(None)
+        try:
+            self.full.set_result(load_image_file(self.path, max_pixels=self.max_pixels))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the picture
+            self.full.set_exception(exc)
+
+
+def _draft(path: Path, max_pixels: int) -> Draft | None:
+    from PIL import Image
+
+    from dalle_studio.document.image_io import to_rgba
+    from dalle_studio.document.qimage import pil_to_qimage
+
+    with Image.open(path) as image:
+        width, height = image.size
+        if image.format != "JPEG" or width * height <= DRAFT_ABOVE or width * height > max_pixels:
+            return None
+        scale = max(1, max(width, height) // DRAFT_EDGE)
+        image.draft("RGB", (width // scale, height // scale))
+        reduced = to_rgba(image)  # loads it; upright, sRGB
+        factor = width / image.size[0]
+    return Draft(pil_to_qimage(reduced), round(reduced.width * factor), round(reduced.height * factor))
