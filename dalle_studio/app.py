@@ -28,10 +28,11 @@ from dalle_studio.ui.dialogs.error_dialog import error_box
 from dalle_studio.ui.main_window import MainWindow
 from dalle_studio.ui.theme import follow_color_scheme
 
-if TYPE_CHECKING:  # loaded by populate(), after the window shows
+if TYPE_CHECKING:  # loaded after the window shows (see run)
     import asyncio
 
     from dalle_studio.document.document import Document
+    from dalle_studio.document.early_open import EarlyOpen
     from dalle_studio.jobs.autosave import Autosaver
     from dalle_studio.jobs.tasks import TaskRegistry
     from dalle_studio.jobs.workflow import Workflow
@@ -337,7 +338,7 @@ def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> 
     return uninstall
 
 
-def run(image: str | None = None) -> int:
+def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     """Start the app: returns the process exit status.
 
     The window shows first, with nothing heavier than Qt and the settings loaded; a picture named on the command
@@ -348,11 +349,10 @@ def run(image: str | None = None) -> int:
     setup_logging(paths.log_file)
     log.info("%s %s starting", APP_NAME, __version__)
     settings = Settings.load(paths.settings_file)
-    early = None
-    if image:
+    if image and early is None:
         from dalle_studio.document.early_open import EarlyOpen
 
-        early = EarlyOpen(image, int(settings.get("files.max_megapixels")) * 1_000_000)
+        early = EarlyOpen(image)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)

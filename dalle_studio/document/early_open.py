@@ -13,8 +13,10 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dalle_studio.document.image_io import LoadedImage, load_image_file
+if TYPE_CHECKING:
+    from dalle_studio.document.image_io import LoadedImage
 
 DRAFT_ABOVE = 4_000_000  # pixels: smaller pictures decode whole about as fast as a draft would
 DRAFT_EDGE = 1024  # the draft's longer side is at least this (a window's worth of pixels)
@@ -31,24 +33,27 @@ class Draft:
 
 class EarlyOpen:
     """The picture at ``path`` decoding on a thread: :attr:`draft` (a reduced decode, or None when the picture is
-    small or not a JPEG) and then :attr:`full` (a :class:`LoadedImage`; raises ``ImageLoadError`` as
-    :func:`load_image_file` does)."""
+    small or not a JPEG) and then :attr:`full` (a ``LoadedImage``; raises ``ImageLoadError`` as
+    ``load_image_file`` does). Made before Qt and the settings load, it knows only the largest size any user may
+    open; whoever opens the result holds it to the user's own limit. This module imports nothing heavy: Pillow
+    and the rest load on the thread."""
 
-    def __init__(self, path: str | Path, max_pixels: int) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser().absolute()
-        self.max_pixels = max_pixels
         self.draft: Future[Draft | None] = Future()
         self.full: Future[LoadedImage] = Future()
         threading.Thread(target=self._decode, name="early-open", daemon=True).start()
 
     def _decode(self) -> None:
+        from dalle_studio.document.image_io import DEFAULT_MAX_PIXELS, load_image_file
+
         try:
-            self.draft.set_result(_draft(self.path, self.max_pixels))
-        except Exception:  # noqa: BLE001 - a draft is a nicety: the full decode reports what is wrong
+            self.draft.set_result(_draft(self.path, DEFAULT_MAX_PIXELS))
+        except Exception:  # a draft is a nicety: the full decode reports what is wrong
             self.draft.set_result(None)
         try:
-            self.full.set_result(load_image_file(self.path, max_pixels=self.max_pixels))
-        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the picture
+            self.full.set_result(load_image_file(self.path, max_pixels=DEFAULT_MAX_PIXELS))
+        except BaseException as exc:  # handed to whoever waits for the picture
             self.full.set_exception(exc)
 
 

@@ -50,7 +50,15 @@ class PictureFiles(QObject):
 
     def open_early(self, early: EarlyOpen) -> asyncio.Task[bool]:
         """Open the picture named on the command line, whose decode started with the app (see ``early_open``)."""
-        return self.tasks.start(self._open(early.full.result, early.path), f"opening {early.path.name}")
+
+        def load() -> LoadedImage:
+            loaded = early.full.result()
+            width, height = loaded.size
+            if width * height > self._max_pixels():  # beyond the user's limit: the usual refusal, in its words
+                return load_image_file(early.path, max_pixels=self._max_pixels())
+            return loaded
+
+        return self.tasks.start(self._open(load, early.path), f"opening {early.path.name}")
 
     def open_bytes(self, data: bytes, source: str) -> asyncio.Task[bool]:
         return self.tasks.start(self._open(lambda: load_image_bytes(data, source, max_pixels=self._max_pixels()),
