@@ -279,6 +279,8 @@ class CanvasView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._update_scene_rect()
+        if self._draft is not None:  # the panels are still settling around a picture that is opening
+            self.fit()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
