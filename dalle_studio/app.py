@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QWidget
 
@@ -233,6 +233,18 @@ async def populate_in_turns(window: MainWindow, paths: AppPaths, after_step: Cal
         after_step()
 
 
+def _import_while_painting(app: QApplication, modules: tuple[str, ...]) -> None:
+    """Import ``modules`` on a worker thread while the UI thread goes on answering: what the asyncio loop itself
+    needs, before there is a loop to hand work to a thread."""
+    import threading
+
+    worker = threading.Thread(target=_import_all, args=(modules,), name="start-up imports")
+    worker.start()
+    while worker.is_alive():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        worker.join(0.002)
+
+
 def _import_all(modules: tuple[str, ...]) -> None:
     for name in modules:
         importlib.import_module(name)
@@ -368,6 +380,7 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     probe = StartupProbe(app) if os.environ.get(QUIT_WHEN_SHOWN_ENV) else None
     if probe:
         probe.shown()
+    _import_while_painting(app, ("asyncio", "qasync"))
     import asyncio
 
     import qasync
@@ -386,6 +399,7 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
         draft = early.draft.result()
         if draft is not None:
             window.canvas.show_draft(draft.image, draft.width, draft.height)
+        early.go_on()
 
     if early is not None:
         early.draft.add_done_callback(lambda _: loop.call_soon_threadsafe(show_draft))

@@ -42,6 +42,7 @@ class EarlyOpen:
         self.path = Path(path).expanduser().absolute()
         self.draft: Future[Draft | None] = Future()
         self.full: Future[LoadedImage] = Future()
+        self._go_on = threading.Event()
         threading.Thread(target=self._decode, name="early-open", daemon=True).start()
 
     def _decode(self) -> None:
@@ -51,10 +52,17 @@ class EarlyOpen:
             self.draft.set_result(_draft(self.path, DEFAULT_MAX_PIXELS))
         except Exception:  # a draft is a nicety: the full decode reports what is wrong
             self.draft.set_result(None)
+        if self.draft.result() is not None:
+            self._go_on.wait(timeout=5)  # the draft on screen first: two cores are all a laptop may spare
         try:
             self.full.set_result(load_image_file(self.path, max_pixels=DEFAULT_MAX_PIXELS))
         except BaseException as exc:  # handed to whoever waits for the picture
             self.full.set_exception(exc)
+
+
+    def go_on(self) -> None:
+        """Start the full decode now (the draft is on screen, or the app has what it needed first)."""
+        self._go_on.set()
 
 
 def _draft(path: Path, max_pixels: int) -> Draft | None:

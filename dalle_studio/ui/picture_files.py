@@ -58,6 +58,7 @@ class PictureFiles(QObject):
                 return load_image_file(early.path, max_pixels=self._max_pixels())
             return loaded
 
+        early.go_on()
         return self.tasks.start(self._open(load, early.path), f"opening {early.path.name}")
 
     def open_bytes(self, data: bytes, source: str) -> asyncio.Task[bool]:

@@ -25,6 +25,7 @@ def test_a_large_jpeg_comes_first_as_a_reduced_draft_then_whole(tmp_path):
     draft = early.draft.result(timeout=30)
     assert (draft.width, draft.height) == (2400, 1800)  # stands for the whole picture
     assert draft.image.width() < 2400 and abs(draft.image.width() / draft.image.height() - 4 / 3) < 0.01
+    early.go_on()  # the app says so once the draft is on screen
     assert early.full.result(timeout=30).size == (2400, 1800)
 
 
