@@ -188,6 +188,13 @@ def test_model_list_falls_back_to_the_table(server, make_client):
     choices = call(make_client(), "models", date(2026, 11, 24))
     ids = {c.id for c in choices}
     assert "gpt-image-2" in ids and "dall-e-3" not in ids and not any(c.offered for c in choices)
+    # no list on OpenAI today: the data's live models, newest first, no shut-down model, no snapshots
+    server.then(reply(404, b"no such route", content_type="text/plain"))
+    today = call(make_client(), "models", date(2026, 12, 1))
+    assert [c.id for c in today][:2] in (["gpt-image-2.6-sunburst", "gpt-image-2.6-flare"],
+                                          ["gpt-image-2.6-flare", "gpt-image-2.6-sunburst"])
+    assert {c.id for c in today} == {"gpt-image-2", "gpt-image-2.5-flare", "gpt-image-2.5-sunburst",
+                                     "gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}
 
 
 def test_nothing_is_sent_when_validation_fails(server, make_client):

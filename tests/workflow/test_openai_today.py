@@ -124,3 +124,12 @@ def test_a_second_refusal_after_healing_is_final_with_the_servers_words(today, l
     assert "unhappy about the picture" in job.error.message and "sent again" in job.error.message
     assert len([r for r in state.api_requests() if "/images/" in r.path]) == 2  # nothing more was sent
     assert panel.text() == text  # the prompt is kept
+
+
+def test_a_recalled_retired_model_is_recalled_as_its_replacement_saying_so(today):
+    window_studio, _state = today
+    panel = window_studio.window.prompt_panel
+    said = panel.recall("a red kite", "gpt-image-1.5", {"quality": "low"})
+    assert panel.current_model().id == "gpt-image-2.6-sunburst" and panel.text() == "a red kite"
+    assert "gpt-image-1.5 is retired: recalled with gpt-image-2.6-sunburst" in said
+    assert panel.parameters.values()["quality"] == "low"
