@@ -60,7 +60,7 @@ def test_provider_refusal_exits_1(server, base_url, tmp_path, env, capsys):
 
     server.then(api_error(400, "moderation_blocked", "Rejected.", type_="image_generation_user_error"))
     assert main(["generate", "x", "--model", "gpt-image-1", "--base-url", base_url, "--out", str(tmp_path)]) == 1
-    assert "safety system" in capsys.readouterr().err
+    assert "HTTP 400 moderation_blocked: Rejected." in capsys.readouterr().err
 
 
 def test_vary_on_a_live_model_is_an_edit_of_the_whole_picture(server, base_url, tmp_path, env, capsys):
