@@ -12,10 +12,9 @@ import pytest
 from dalle_studio.api import errors as e
 from dalle_studio.api.providers import compatible
 from dalle_studio.api.requests import GenerateRequest
-
-from .conftest import call
 from dalle_studio.jobs.explain import explain
 
+from .conftest import call
 from .server import PNG_B64, api_error, drop_mid_body, reply, slow, sse_events
 
 GPT = GenerateRequest(model="gpt-image-1", prompt="a red fox")
