@@ -97,7 +97,8 @@ def open_picture(source: bytes | Image.Image, *, draft_to: tuple[int, int] | Non
     try:
         if _has_rotation(img):
             img = ImageOps.exif_transpose(img)
-        return img if img.mode == "RGBA" else img.convert("RGBA")
+        # RGB stays RGB: nothing to lose, and resizing it skips the alpha premultiplication (about 4x faster)
+        return img if img.mode in ("RGBA", "RGB") else img.convert("RGBA")
     except (OSError, ValueError) as exc:
         raise PreparationError(f"the picture is damaged ({exc})") from exc
 
@@ -167,11 +168,13 @@ def _placement(src: tuple[int, int], dst: tuple[int, int], fit: Fit) -> Placemen
 
 
 def fit_picture(img: Image.Image, size: tuple[int, int], fit: Fit = "crop") -> tuple[Image.Image, Placement]:
-    """``img`` cropped (centre) or padded (average colour, opaque) to ``size``'s shape and resized to it."""
+    """``img`` cropped (centre) or padded (average colour, opaque) to ``size``'s shape and resized to it; RGBA."""
     placement = _placement(img.size, size, fit)
     tb = placement.target_box
     region = img.resize((tb[2] - tb[0], tb[3] - tb[1]), Image.Resampling.LANCZOS, box=placement.source_box,
                         reducing_gap=REDUCING_GAP)
+    if region.mode != "RGBA":
+        region = region.convert("RGBA")  # at the target's size: cheap
     if fit == "crop":
         return region, placement
     average = region.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))

@@ -55,6 +55,11 @@ class Snapshot:
         return pixels.from_array(mask_ops.to_rgba(pixels.read(self.send_mask())), QImage.Format.Format_RGBA8888)
 
     def has_mask(self) -> bool:
-        """True when something in the frame is to be regenerated."""
-        return bool((pixels.read(self.send_mask()) < 255).any())
+        """True when something in the frame is to be regenerated: painted, beyond the picture, or transparent.
+        Reads views of the pixels (no copies): it runs on the UI thread when a job is started."""
+        if self.reaches_beyond:
+            return True
+        if (pixels.peek(self.mask, self.frame) < 255).any():
+            return True
+        return bool((pixels.peek(self.picture, self.frame)[..., 3] == 0).any())
 
