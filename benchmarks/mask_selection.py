@@ -1,0 +1,121 @@
+"""Select object and magic wand: speed and quality (issue 15).
+
+Pictures with known object masks are made by compositing: a smooth random blob cut out of one sample photo is
+pasted (with a one-pixel antialiased edge) onto another sample photo, scaled to the size measured. The box given
+to Select object is the object's bounding box plus 4 % on each side, as an artist would drag it.
+
+select_object_1024_ms / select_object_4096_ms: median time of one Select object from a box (GrabCut at the working
+scale plus the edge refinement at full size), over the composites; targets 400 and 1500 ms. Baseline, same run:
+select_object_fullres_1024_ms, GrabCut run on the whole 1024² box region at full size with the same iterations.
+select_object_iou: median IoU with the known object over the composites at 1024² (min and max printed beside it);
+target >= 0.85. magic_wand_4096_ms: a contiguous wand click on a 4096² photo (a wide flat region and a textured
+one; the slower counts), target 50 ms; magic_wand_global_4096_ms the "global" variant.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+PAIRS = (("coffee", "astronaut"), ("astronaut", "chelsea"), ("chelsea", "rocket"), ("rocket", "coffee"),
+         ("coffee", "chelsea"), ("astronaut", "rocket"))
+
+
+def _photo(name: str, size: int) -> np.ndarray:
+    import cv2
+    from PIL import Image
+
+    from dalle_studio.core.resources import samples_dir
+
+    path = next(samples_dir().glob(f"{name}.*"))
+    rgb = np.asarray(Image.open(path).convert("RGB"))
+    return cv2.resize(np.ascontiguousarray(rgb[..., ::-1]), (size, size), interpolation=cv2.INTER_CUBIC)
+
+
+def blob(size: int, seed: int) -> np.ndarray:
+    """A smooth random star-shaped object covering roughly a fifth of the square, as float coverage 0..1."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    angles = np.linspace(0, 2 * np.pi, 400, endpoint=False)
+    radius = np.ones_like(angles)
+    for k in range(2, 6):
+        radius += rng.uniform(0.05, 0.18) * np.cos(k * angles + rng.uniform(0, 2 * np.pi))
+    radius *= size * rng.uniform(0.22, 0.3)
+    cx, cy = size * rng.uniform(0.4, 0.6), size * rng.uniform(0.4, 0.6)
+    points = np.stack([cx + radius * np.cos(angles), cy + radius * np.sin(angles)], axis=1)
+    canvas = np.zeros((size, size), np.uint8)
+    cv2.fillPoly(canvas, [np.rint(points * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
+    return canvas.astype(np.float32) / 255
+
+
+def composite(size: int, index: int) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]]:
+    """(picture BGR, object mask bool, box) for pair ``index``."""
+    object_name, background_name = PAIRS[index % len(PAIRS)]
+    obj, background = _photo(object_name, size), _photo(background_name, size)
+    alpha = blob(size, index)
+    picture = (obj * alpha[..., None] + background * (1 - alpha[..., None])).round().astype(np.uint8)
+    known = alpha >= 0.5
+    ys, xs = np.nonzero(known)
+    pad = round(0.04 * size)
+    box = (max(0, xs.min() - pad), max(0, ys.min() - pad), 0, 0)
+    box = (box[0], box[1], min(size, xs.max() + pad + 1) - box[0], min(size, ys.max() + pad + 1) - box[1])
+    return picture, known, box
+
+
+def iou(selection: np.ndarray, known: np.ndarray) -> float:
+    chosen = selection >= 128
+    return float((chosen & known).sum() / max(1, (chosen | known).sum()))
+
+
+def run(report) -> None:
+    import cv2
+
+    from dalle_studio.document.colour_select import magic_wand
+    from dalle_studio.document.select_object import ITERATIONS, Seeds, select_object
+
+    cases = [composite(1024, i) for i in range(len(PAIRS))]
+    times, scores = [], []
+    for picture, known, box in cases:
+        start = time.perf_counter()
+        selection = select_object(picture, Seeds(box=box))
+        times.append((time.perf_counter() - start) * 1000)
+        scores.append(iou(selection, known))
+    report("select_object_1024_ms", statistics.median(times), f"ms (min {min(times):.0f}, max {max(times):.0f})")
+    report("select_object_iou", statistics.median(scores), f"(min {min(scores):.3f}, max {max(scores):.3f})")
+
+    picture, _, box = cases[0]
+    labels = np.zeros(picture.shape[:2], np.uint8)
+    start = time.perf_counter()
+    cv2.grabCut(picture, labels, box, np.zeros((1, 65)), np.zeros((1, 65)), ITERATIONS, cv2.GC_INIT_WITH_RECT)
+    report("select_object_fullres_1024_ms", (time.perf_counter() - start) * 1000, "ms (baseline: no reduced scale)")
+
+    big_times = []
+    for index in range(3):
+        picture, known, box = composite(4096, index)
+        start = time.perf_counter()
+        selection = select_object(picture, Seeds(box=box))
+        big_times.append((time.perf_counter() - start) * 1000)
+        del picture, known, selection
+    report("select_object_4096_ms", statistics.median(big_times),
+           f"ms (min {min(big_times):.0f}, max {max(big_times):.0f})")
+
+    photo = _photo("chelsea", 4096)
+    flat = photo.copy()
+    flat[600:3600, 400:3700] = (60, 160, 220)
+    wand, wand_global = [], []
+    for _ in range(5):
+        worst = 0.0
+        for picture, (x, y) in ((flat, (2000, 2000)), (photo, (2048, 1500))):
+            start = time.perf_counter()
+            magic_wand(picture, x, y, 32)
+            worst = max(worst, (time.perf_counter() - start) * 1000)
+        wand.append(worst)
+        start = time.perf_counter()
+        magic_wand(photo, 2048, 1500, 32, contiguous=False)
+        wand_global.append((time.perf_counter() - start) * 1000)
+    report("magic_wand_4096_ms", statistics.median(wand), f"ms (min {min(wand):.1f}, max {max(wand):.1f})")
+    report("magic_wand_global_4096_ms", statistics.median(wand_global),
+           f"ms (min {min(wand_global):.1f}, max {max(wand_global):.1f})")
