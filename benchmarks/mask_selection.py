@@ -71,6 +71,11 @@ def iou(selection: np.ndarray, known: np.ndarray) -> float:
 
 
 def run(report) -> None:
+    speed_and_quality(report)
+    stall_while_selecting(report)
+
+
+def speed_and_quality(report) -> None:
     import cv2
 
     from dalle_studio.document.colour_select import magic_wand
@@ -119,3 +124,71 @@ def run(report) -> None:
     report("magic_wand_4096_ms", statistics.median(wand), f"ms (min {min(wand):.1f}, max {max(wand):.1f})")
     report("magic_wand_global_4096_ms", statistics.median(wand_global),
            f"ms (min {min(wand_global):.1f}, max {max(wand_global):.1f})")
+
+
+def stall_while_selecting(report) -> None:
+    """ui_stall_select_p99_ms / ui_stall_select_max_ms: how late a 5 ms UI heartbeat ticks while Select object runs
+    on a 4096² picture through the canvas's runner (worker thread, then the mask edit on the UI thread); same
+    targets as ui_stall (16 and 50 ms). Baseline: ui_stall_select_baseline_ms, the same selection run on the UI
+    thread."""
+    import asyncio
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    from benchmarks.ui_stall import Heartbeat
+    from dalle_studio.document import pixels
+    from dalle_studio.document.document import Document
+    from dalle_studio.document.select_object import Seeds, select_object
+    from dalle_studio.document.selection import Combine
+    from dalle_studio.jobs.tasks import TaskRegistry
+    from dalle_studio.ui.canvas.selection_runner import SelectionRunner
+
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app, already_running=False)
+    asyncio.set_event_loop(loop)
+    picture, _, box = composite(4096, 0)
+    document = Document()
+    document.replace(pixels.from_array(np.dstack([picture, np.full(picture.shape[:2], 255, np.uint8)]),
+                                       QImage.Format.Format_ARGB32))
+    runner = SelectionRunner(document, TaskRegistry(on_error=lambda name, exc: print(name, exc)))
+
+    def compute(pic, cancelled):
+        return select_object(pic.bgr, Seeds(box=box), cancelled=cancelled)
+
+    applied: list[bool] = []
+    runner.applied.connect(lambda: applied.append(True))
+
+    async def measured() -> list[float]:
+        document.clear_mask()  # so the selection changes the mask each round
+        done = len(applied)
+        await asyncio.sleep(0.05)
+        beat = Heartbeat()
+        beat.start()
+        runner.run(compute, mode=Combine.REPLACE, text="Select object")
+        while len(applied) == done:
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.05)
+        return beat.stop()
+
+    async def baseline() -> list[float]:
+        await asyncio.sleep(0.05)
+        beat = Heartbeat()
+        beat.start()
+        await asyncio.sleep(0.02)
+        document.clear_mask()
+        document.apply_selection(select_object(picture, Seeds(box=box)), Combine.REPLACE, "Select object")
+        await asyncio.sleep(0.05)
+        return beat.stop()
+
+    with loop:
+        rounds = [loop.run_until_complete(measured()) for _ in range(3)]
+        base = loop.run_until_complete(baseline())
+    p99 = statistics.median(sorted(r)[int(len(r) * 0.99) - 1] for r in rounds)
+    worst = [max(r) for r in rounds]
+    report("ui_stall_select_p99_ms", p99, "ms")
+    report("ui_stall_select_max_ms", statistics.median(worst), f"ms (min {min(worst):.1f}, max {max(worst):.1f})")
+    report("ui_stall_select_baseline_ms", max(base), "ms (the selection on the UI thread)")

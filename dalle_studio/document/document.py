@@ -198,6 +198,20 @@ class Document(QObject):
         current = pixels.read(self._mask) if base is None else base
         self._apply_mask_array(combine(current, selection, mode), text)
 
+    def replace_mask_region(self, new: np.ndarray, patch: TilePatch, text: str) -> None:
+        """Make the mask ``new`` (a whole mask computed elsewhere) as one undo step, given ``patch``, the tiles
+        it changes (made with :func:`tiles.patch_between` from the mask as it is now, e.g. on a worker thread):
+        only that region is written here."""
+        bounds = patch.bounds.intersected(self.rect)
+        if self.is_empty or not patch or new.shape != (self.size.height(), self.size.width()):
+            return
+        self._end_stroke()
+        pixels.view(self._mask, bounds)[...] = new[bounds.top() : bounds.bottom() + 1,
+                                                   bounds.left() : bounds.right() + 1]
+        self.undo_stack.push(PatchCommand(self, text, mask=patch))
+        self._mask_region_changed(bounds)
+        self._compact(patch)
+
     def mask_picture(self) -> QImage:
         """The mask as a picture to save: black, alpha = mask (0 = regenerate), ``Format_RGBA8888``."""
         return pixels.from_array(mask_ops.to_rgba(pixels.read(self._mask)), QImage.Format.Format_RGBA8888)

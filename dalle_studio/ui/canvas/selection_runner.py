@@ -12,13 +12,14 @@ import threading
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent
 
 from dalle_studio.document import pixels
 from dalle_studio.document.document import Document
 from dalle_studio.document.select_object import Cancelled
-from dalle_studio.document.selection import Combine
+from dalle_studio.document.selection import Combine, changed_bounds, combine
+from dalle_studio.document.tiles import TilePatch, patch_between
 from dalle_studio.jobs.tasks import TaskRegistry
 
 
@@ -79,8 +80,8 @@ class SelectionRunner(QObject):
             self._picture = Picture(snapshot.picture)
         cancel = threading.Event()
         self._cancel = cancel
-        self._task = self._tasks.start(self._work(compute, self._picture, cancel, snapshot.generation, mode, text,
-                                                  base, done), text.lower())
+        self._task = self._tasks.start(self._work(compute, self._picture, snapshot.mask, cancel, snapshot.generation,
+                                                  mode, text, base, done), text.lower())
         self.busy_changed.emit(True)
 
     def cancel(self, *_args: object) -> None:
@@ -93,10 +94,19 @@ class SelectionRunner(QObject):
         self._cancel = None
         self.busy_changed.emit(False)
 
-    async def _work(self, compute: Compute, picture: Picture, cancel: threading.Event, generation: int,
-                    mode: Combine, text: str, base: np.ndarray | None, done: Callable[[], None] | None) -> None:
+    async def _work(self, compute: Compute, picture: Picture, mask: QImage, cancel: threading.Event,
+                    generation: int, mode: Combine, text: str, base: np.ndarray | None,
+                    done: Callable[[], None] | None) -> None:
+        def work() -> tuple[np.ndarray, np.ndarray, TilePatch]:
+            selection = compute(picture, cancel.is_set)
+            # the new mask and what changes are worked out here too, so the UI thread only copies that region
+            current = pixels.peek(mask)  # the request's copy of the mask: the document never writes to it
+            new = combine(current if base is None else base, selection, mode)
+            bounds = changed_bounds(current, new)
+            return selection, new, patch_between(current, new, QRect(*bounds)) if bounds else TilePatch()
+
         try:
-            selection = await asyncio.to_thread(compute, picture, cancel.is_set)
+            selection, new, patch = await asyncio.to_thread(work)
         except Cancelled:
             return
         except ValueError as exc:  # the seeds point at nothing: say so, change nothing
@@ -110,7 +120,10 @@ class SelectionRunner(QObject):
                 self.busy_changed.emit(False)
         if cancel.is_set() or self._document.snapshot().generation != generation:
             return
-        self._document.apply_selection(selection, mode, text, base=base)
+        if self._document.mask.cacheKey() == mask.cacheKey():  # the mask is as it was when asked
+            self._document.replace_mask_region(new, patch, text)
+        else:  # painted on meanwhile: combine with the mask as it is now
+            self._document.apply_selection(selection, mode, text, base=base)
         if done is not None:
             done()
         self.applied.emit()
