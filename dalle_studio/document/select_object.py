@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 WORK_PIXELS = 48_000  # GrabCut's working area: ~220 x 220 px
-ITERATIONS = 4
+ITERATIONS = 3
 TILE = 256
 GUIDE_RADIUS = 2  # at the working scale
 GUIDE_EPS = 2e-3

@@ -266,3 +266,30 @@ def test_compare_splits_a_staged_result_and_the_picture(studio):
     assert tuple(shot[row, divider + 30][::-1]) == (30, 200, 60)
     studio.workflow_ui.preview.clear()
     assert not compare.shown  # nothing staged and nothing accepted: the split goes away
+
+
+def test_a_stroke_on_nothing_says_why_and_changes_nothing(studio, loop):
+    canvas = show(studio, flat_regions())
+    canvas.tools.set_tool(Tool.SELECT_OBJECT)
+    status = studio.window.statusBar()
+
+    async def scenario():
+        # a right-button (background) stroke with no object chosen yet: nothing to refine
+        drag(canvas, [screen(canvas, x, y) for x, y in ((30, 150), (60, 170), (90, 150))], Qt.MouseButton.RightButton)
+        assert "first" in status.currentMessage()
+        runner = studio.canvas.selection.runner
+        runner.run(lambda _p, _c: (_ for _ in ()).throw(ValueError("the strokes mark no object")),
+                   mode=Combine.REPLACE, text="Select object")
+        assert "Selecting" in status.currentMessage()
+        await until(lambda: not runner.busy)
+
+    loop.run_until_complete(scenario())
+    assert status.currentMessage() == "Nothing selected: the strokes mark no object."
+    assert studio.document.undo_stack.count() == 0
+
+
+def test_mask_from_transparency_on_an_opaque_picture_says_so(studio):
+    show(studio, solid(50, 40, QColor(1, 2, 3)))
+    studio.window.findChild(object, "maskFromTransparency").trigger()
+    assert "no transparent pixels" in studio.window.statusBar().currentMessage()
+    assert studio.document.undo_stack.count() == 0

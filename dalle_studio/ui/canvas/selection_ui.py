@@ -45,8 +45,7 @@ def install_selection(window: MainWindow, view: CanvasView, document: Document, 
     runner = SelectionRunner(document, window.tasks, window)
     runner.watch_escape(view)
     runner.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
-    runner.busy_changed.connect(lambda busy: window.statusBar().showMessage("Selecting…" if busy else "", 0 if busy
-                                                                            else 1))
+    runner.busy_changed.connect(lambda busy: _show_busy(window, busy))
     select = SelectObjectHandler(document, tools, runner, view.selection, lambda: view.zoom)
     wand = MagicWandHandler(document, tools, runner)
     view.set_handler(Tool.SELECT_OBJECT, select)
@@ -128,6 +127,17 @@ def install_selection(window: MainWindow, view: CanvasView, document: Document, 
     sync()
     return SelectionUi(runner, select, wand, compare, compare_action, colour_range_action, transparency_action, mode,
                        tolerance, wand_global, toolbar)
+
+
+BUSY = "Selecting… (Esc cancels)"
+
+
+def _show_busy(window: MainWindow, busy: bool) -> None:
+    status = window.statusBar()
+    if busy:
+        status.showMessage(BUSY)
+    elif status.currentMessage() == BUSY:  # not a message that came since (why nothing was selected)
+        status.clearMessage()
 
 
 def mask_from_transparency(window: MainWindow, document: Document, tools: CanvasTools,
