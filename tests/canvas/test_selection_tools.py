@@ -173,6 +173,7 @@ def test_colour_range_picks_colours_on_the_canvas(studio, loop, qtbot):
     studio.window.findChild(object, "colourRange").trigger()
     dialog = studio.window.findChild(object, "colourRangeDialog")
     assert dialog is not None and dialog.isVisible()
+    assert not dialog.isModal() and dialog.windowModality() == Qt.WindowModality.NonModal  # the canvas takes clicks
     QTest.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      screen(canvas, 200, 150))
     assert len(dialog.colours) == 1
@@ -180,6 +181,19 @@ def test_colour_range_picks_colours_on_the_canvas(studio, loop, qtbot):
     preview = dialog.preview.pixmap().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
     shown = pixels.read(preview)
     assert shown.max() == 255 and shown.min() == 0  # the preview shows the picked region, not everything
+    # and the canvas shows it live, tinted: the picked region changes colour, the rest does not
+    shot = grabbed(canvas)
+    picked, other = screen(canvas, 215, 150), screen(canvas, 60, 50)
+    assert tuple(shot[picked.y(), picked.x()][::-1]) != (40, 60, 200)
+    assert tuple(shot[other.y(), other.x()][::-1]) == (60, 200, 40)
+    dialog.fuzziness.setValue(0)
+    dialog.clear_colours()
+    shot = grabbed(canvas)
+    assert tuple(shot[picked.y(), picked.x()][::-1]) == (40, 60, 200)
+
+    QTest.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     screen(canvas, 200, 150))
+    dialog.fuzziness.setValue(40)
 
     async def scenario():
         dialog.apply()
@@ -189,6 +203,7 @@ def test_colour_range_picks_colours_on_the_canvas(studio, loop, qtbot):
     expected = np.zeros((200, 300), bool)
     expected[120:180, 150:280] = True
     assert np.array_equal(mask(studio.document) == 0, expected)
+    assert dialog.overlay.scene() is None  # the live preview goes with the dialog
 
 
 def test_mask_from_transparency(studio, loop):

@@ -1,20 +1,23 @@
 """Mask > Colour range: pick colours on the canvas, see the mask they give at once, set the fuzziness, apply.
 
 The dialog stays open beside the canvas; while it is open a click on the canvas picks the colour under the pointer
-(Alt-click drops the picked colour nearest to it) instead of painting. The preview is computed on a small copy
-of the picture, so it follows the slider without delay; Apply computes the full-size mask in the background.
+(Alt-click drops the picked colour nearest to it) instead of painting. The preview (in the dialog, and tinted on
+the canvas) is computed on a small copy of the picture, so it follows the slider without delay; Apply computes
+the full-size mask in the background.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPixmap
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QGraphicsPixmapItem,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,7 +33,8 @@ from dalle_studio.ui.canvas.selection_runner import Picture, SelectionRunner
 from dalle_studio.ui.canvas.tool_state import CanvasTools
 from dalle_studio.ui.canvas.view import CanvasView
 
-PREVIEW = 240
+PREVIEW = 240  # the dialog's thumbnail
+CANVAS_PREVIEW = 512  # the overlay on the canvas: computed at this size, a few milliseconds per change
 
 
 class ColourRangeDialog(QDialog):
@@ -41,14 +45,23 @@ class ColourRangeDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("colourRangeDialog")
         self.setWindowTitle("Colour range")
+        self.setMinimumWidth(300)
         self._view = view
         self._document = document
         self._tools = tools
         self._runner = runner
         self.colours: list[tuple[int, int, int]] = []  # BGR
-        small = document.image.scaled(QSize(PREVIEW, PREVIEW), Qt.AspectRatioMode.KeepAspectRatio,
+        side = min(CANVAS_PREVIEW, max(document.size.width(), document.size.height()))
+        small = document.image.scaled(QSize(side, side), Qt.AspectRatioMode.KeepAspectRatio,
                                       pixels.SMOOTH).convertToFormat(QImage.Format.Format_ARGB32)
         self._small = np.ascontiguousarray(pixels.read(small)[..., :3])
+        # the live preview on the canvas: the would-be mask in the mask's tint, over the picture
+        self.overlay = QGraphicsPixmapItem()
+        self.overlay.setZValue(7)
+        self.overlay.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.overlay.setTransform(QTransform.fromScale(document.size.width() / small.width(),
+                                                       document.size.height() / small.height()))
+        view.scene().addItem(self.overlay)
         self.hint = QLabel("Click the canvas to pick a colour; click again to add more, Alt-click to drop one.")
         self.hint.setWordWrap(True)
         self.preview = QLabel()
@@ -82,7 +95,7 @@ class ColourRangeDialog(QDialog):
         layout.addWidget(self.buttons)
         self._picker = _CanvasPicker(view, self.pick)
         view.viewport().installEventFilter(self._picker)
-        self.finished.connect(lambda _r: view.viewport().removeEventFilter(self._picker))
+        self.finished.connect(self._closed)
         self.refresh()
 
     def pick(self, x: int, y: int, remove: bool) -> None:
@@ -107,8 +120,15 @@ class ColourRangeDialog(QDialog):
 
     def refresh(self) -> None:
         self.fuzziness_label.setText(str(self.fuzziness.value()))
-        grey = pixels.from_array(self.selection_preview(), QImage.Format.Format_Grayscale8)
-        self.preview.setPixmap(QPixmap.fromImage(grey))
+        selection = self.selection_preview()
+        grey = pixels.from_array(selection, QImage.Format.Format_Grayscale8)
+        self.preview.setPixmap(QPixmap.fromImage(grey.scaled(QSize(PREVIEW, PREVIEW),
+                                                             Qt.AspectRatioMode.KeepAspectRatio, pixels.SMOOTH)))
+        tint = self._tools.tint
+        overlay = np.empty((*selection.shape, 4), np.uint8)
+        overlay[...] = (tint.red(), tint.green(), tint.blue(), 0)
+        overlay[..., 3] = (selection.astype(np.uint16) * tint.alpha() // 255).astype(np.uint8)
+        self.overlay.setPixmap(QPixmap.fromImage(pixels.from_array(overlay, QImage.Format.Format_RGBA8888)))
         swatch = QPixmap(max(1, 18 * len(self.colours)), 16)
         swatch.fill(Qt.GlobalColor.transparent)
         if self.colours:
@@ -133,6 +153,11 @@ class ColourRangeDialog(QDialog):
         self.accept()
 
 
+    def _closed(self, _result: int) -> None:
+        self._view.viewport().removeEventFilter(self._picker)
+        self._view.scene().removeItem(self.overlay)
+
+
 class _CanvasPicker(QObject):
     """Takes the canvas's left clicks while the dialog is open: each picks a colour."""
 
@@ -147,7 +172,8 @@ class _CanvasPicker(QObject):
             return False
         if event.type() == QEvent.Type.MouseButtonPress:
             pos = self._view.to_scene(event.position())
-            self._pick(int(pos.x()), int(pos.y()), bool(event.modifiers() & Qt.KeyboardModifier.AltModifier))
+            alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            self._pick(math.floor(pos.x()), math.floor(pos.y()), alt)
             return True
         if event.type() == QEvent.Type.MouseButtonRelease:
             return True

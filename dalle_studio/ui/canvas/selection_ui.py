@@ -66,8 +66,8 @@ def install_selection(window: MainWindow, view: CanvasView, document: Document, 
     colour_range_action = QAction("Colour &range…", window)
     colour_range_action.setObjectName("colourRange")
     colour_range_action.setStatusTip("Mask the pixels of colours picked on the canvas")
-    colour_range_action.triggered.connect(
-        lambda _checked=False: ColourRangeDialog(view, document, tools, runner, window).open())
+    colour_range_action.triggered.connect(lambda _checked=False: _open_colour_range(view, document, tools, runner,
+                                                                                   window))
     transparency_action = QAction("Mask from &transparency", window)
     transparency_action.setObjectName("maskFromTransparency")
     transparency_action.setStatusTip("Mark the picture's transparent pixels to regenerate")
@@ -130,6 +130,24 @@ def install_selection(window: MainWindow, view: CanvasView, document: Document, 
 
 
 BUSY = "Selecting… (Esc cancels)"
+
+
+def _open_colour_range(view: CanvasView, document: Document, tools: CanvasTools, runner: SelectionRunner,
+                       window: MainWindow) -> None:
+    """Open the dialog without blocking the window (colours are picked on the canvas), at the canvas's top
+    right corner where it hides least of the picture; one at a time."""
+    existing = window.findChild(ColourRangeDialog)
+    if existing is not None and existing.isVisible():
+        existing.raise_()
+        existing.activateWindow()
+        return
+    dialog = ColourRangeDialog(view, document, tools, runner, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    dialog.adjustSize()
+    corner = view.mapToGlobal(view.rect().topRight())
+    dialog.move(corner.x() - dialog.width() - 24, corner.y() + 24)
+    dialog.show()
 
 
 def _show_busy(window: MainWindow, busy: bool) -> None:
