@@ -98,8 +98,11 @@ def test_strokes_refine_the_selection_each_as_one_undo_step(studio, loop):
 
 def test_a_wand_click_selects_exactly_a_flat_region_and_shift_alt_add_and_subtract(studio, loop):
     canvas = show(studio, flat_regions())
+    options = studio.canvas.selection.toolbar
+    assert not options.isVisible()  # the selection options show with the selection tools only
     QTest.keyClick(canvas, Qt.Key.Key_W)
     assert canvas.tools.tool == Tool.MAGIC_WAND
+    assert options.isVisible()
     stack = studio.document.undo_stack
     green = np.zeros((200, 300), bool)
     green[20:80, 20:120] = True

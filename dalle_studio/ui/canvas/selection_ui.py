@@ -85,7 +85,8 @@ def install_selection(window: MainWindow, view: CanvasView, document: Document, 
     document.image_replaced.connect(enable)
     enable()
 
-    # a row of its own: the tools' row is full at common window widths
+    # a row of its own (the tools' row is full at common window widths), shown while a selection tool is active,
+    # as painting programs show a tool's options
     toolbar = QToolBar("Selection", window)
     toolbar.setObjectName("selectionToolBar")
     window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
@@ -117,6 +118,8 @@ def install_selection(window: MainWindow, view: CanvasView, document: Document, 
     toolbar.addAction(compare_action)
 
     def sync(what: str = "selection") -> None:
+        if what in ("tool", "selection"):
+            toolbar.setVisible(tools.tool in (Tool.SELECT_OBJECT, Tool.MAGIC_WAND))
         if what == "selection":
             with QSignalBlocker(mode), QSignalBlocker(tolerance), QSignalBlocker(wand_global):
                 mode.setCurrentIndex(list(Combine).index(tools.select_mode))
