@@ -11,7 +11,8 @@ select_object_iou: median IoU with the known object over the composites at 1024�
 target >= 0.85; select_object_iou_4096 the same at 4096² (three composites). select_object_1024_cpu_ms: the process's
 CPU time per selection, the wall time to expect on an idle machine (the shared machines stretch wall times).
 magic_wand_4096_ms: a contiguous wand click on a 4096² photo (a wide flat region and a textured
-one; the slower counts), target 50 ms; magic_wand_global_4096_ms the "global" variant.
+one; the slower counts), target 50 ms, with its CPU time (magic_wand_4096_cpu_ms); magic_wand_global_4096_ms the
+"global" variant.
 """
 
 from __future__ import annotations
@@ -118,18 +119,21 @@ def speed_and_quality(report) -> None:
     photo = _photo("chelsea", 4096)
     flat = photo.copy()
     flat[600:3600, 400:3700] = (60, 160, 220)
-    wand, wand_global = [], []
+    wand, wand_cpu, wand_global = [], [], []
     for _ in range(RUNS):
-        worst = 0.0
+        worst, worst_cpu = 0.0, 0.0
         for picture, (x, y) in ((flat, (2000, 2000)), (photo, (2048, 1500))):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             magic_wand(picture, x, y, 32)
             worst = max(worst, (time.perf_counter() - start) * 1000)
+            worst_cpu = max(worst_cpu, (time.process_time() - start_cpu) * 1000)
         wand.append(worst)
+        wand_cpu.append(worst_cpu)
         start = time.perf_counter()
         magic_wand(photo, 2048, 1500, 32, contiguous=False)
         wand_global.append((time.perf_counter() - start) * 1000)
     report_median(report, "magic_wand_4096_ms", wand, "ms")
+    report_median(report, "magic_wand_4096_cpu_ms", wand_cpu, "ms")  # single-threaded: the idle machine's time
     report_median(report, "magic_wand_global_4096_ms", wand_global, "ms")
 
 
