@@ -311,3 +311,23 @@ def test_mask_from_transparency_on_an_opaque_picture_says_so(studio):
     studio.window.findChild(object, "maskFromTransparency").trigger()
     assert "no transparent pixels" in studio.window.statusBar().currentMessage()
     assert studio.document.undo_stack.count() == 0
+
+
+def test_compare_after_the_canvas_grew_places_the_picture_before_where_it_was(studio):
+    red, blue = QColor(220, 30, 30), QColor(30, 60, 220)
+    canvas = show(studio, solid(200, 100, red))
+    studio.document.set_frame(QRect(-100, 0, 300, 100))  # outpainting: the result reaches left of the picture
+    snapshot = studio.document.snapshot()
+    studio.document.apply_result(solid(300, 100, blue), snapshot, through_mask=False)
+    assert studio.document.size.width() == 300  # the old picture now lies at x = 100
+    canvas.set_zoom(1.0)
+    canvas.centerOn(150, 50)
+    compare = studio.canvas.selection.compare
+    compare.toggle()
+    compare.set_divider(250)
+    shot = grabbed(canvas)
+    row = screen(canvas, 0, 50).y()
+    assert tuple(shot[row, screen(canvas, 150, 50).x()][::-1]) == (220, 30, 30)  # before, where it was
+    grown = tuple(shot[row, screen(canvas, 50, 50).x()][::-1])
+    assert grown != (30, 60, 220) and grown[0] == grown[1] == grown[2]  # nothing was there before: checkerboard
+    assert tuple(shot[row, screen(canvas, 280, 50).x()][::-1]) == (30, 60, 220)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QCursor, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from dalle_studio.document.document import Document
+from dalle_studio.ui.canvas.checkerboard import checkerboard_brush
 from dalle_studio.ui.canvas.result_preview import ResultPreview
 from dalle_studio.ui.canvas.view import CanvasView
 
@@ -21,42 +22,53 @@ GRAB_PX = 8  # on screen: how near the divider a press grabs it
 
 
 class _Side(QGraphicsItem):
-    """One picture, shown only on one side of the divider."""
+    """One picture, shown only on one side of the divider, over a checkerboard that also fills the part of the
+    compared region it does not cover (a picture before the canvas grew is smaller than the one after)."""
 
     def __init__(self, compare: Compare, left: bool, z: float) -> None:
         super().__init__()
         self._compare = compare
         self._left = left
         self.image = QImage()
-        self.setPos(0, 0)
+        self._at = QPointF()
+        self._region = QRectF()
+        self._checker = checkerboard_brush()
         self.setZValue(z)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
-    def set_image(self, image: QImage, at: QPoint) -> None:
+    def set_image(self, image: QImage, at: QPoint, region: QRectF | None = None) -> None:
         self.prepareGeometryChange()
         self.image = image
-        self.setPos(QPointF(at))
+        self._at = QPointF(at)
+        self._region = QRectF(region) if region is not None else QRectF()
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(self.image.rect())
+        return QRectF(self.image.rect()).translated(self._at).united(self._region)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if self.image.isNull():
             return
-        split = self._compare.divider - self.pos().x()
+        split = self._compare.divider
         bounds = self.boundingRect()
         side = QRectF(bounds.left(), bounds.top(), split - bounds.left(), bounds.height()) if self._left else \
             QRectF(split, bounds.top(), bounds.right() - split, bounds.height())
-        shown = side.intersected(option.exposedRect).intersected(bounds)
+        shown = side.intersected(option.exposedRect)
         if shown.isEmpty():
             return
         painter.save()  # the view does not save painter state between items (DontSavePainterState)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, painter.worldTransform().m11() < 1.0)
         painter.setClipRect(side, Qt.ClipOperation.IntersectClip)
-        rect = shown.toAlignedRect()
-        painter.drawImage(rect, self.image, rect)
+        device = painter.worldTransform().mapRect(shown)
+        painter.save()
+        painter.resetTransform()  # the checkerboard keeps its size on screen, as the canvas's
+        painter.setBrushOrigin(0, 0)
+        painter.fillRect(device, self._checker)
+        painter.restore()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, painter.worldTransform().m11() < 1.0)
+        picture = shown.intersected(QRectF(self.image.rect()).translated(self._at)).toAlignedRect()
+        if not picture.isEmpty():
+            painter.drawImage(picture, self.image, picture.translated(-self._at.toPoint()))
         painter.restore()
 
 
@@ -185,14 +197,14 @@ class Compare(QObject):
     def _show(self, mode: str, centre: bool = False) -> None:
         doc = self._document
         if mode == "staged":
-            self._left.set_image(doc.image, QPoint())
-            self.labels = ("Picture", "Result")
             region = self._preview.bounds()
+            self._left.set_image(doc.image, QPoint(), region)
+            self.labels = ("Picture", "Result")
         else:
-            self._left.set_image(self._before, self._before_at)
-            self.labels = ("Before", "After")
             region = QRectF(doc.rect).united(QRectF(self._before.rect()).translated(QPointF(self._before_at)))
-        self._right.set_image(doc.image, QPoint())
+            self._left.set_image(self._before, self._before_at, region)
+            self.labels = ("Before", "After")
+        self._right.set_image(doc.image, QPoint(), region)
         self._line.set_bounds(region)
         if centre or not (region.left() <= self.divider <= region.right()):
             visible = self._view.to_scene(QPointF(self._view.viewport().rect().center())).x()
