@@ -80,7 +80,7 @@ def select_object(bgr: np.ndarray, seeds: Seeds, *, cancelled: Callable[[], bool
         if cancelled():
             raise Cancelled
         mode = cv2.GC_INIT_WITH_MASK if i == 0 else cv2.GC_EVAL
-        cv2.grabCut(small, labels, None, background, foreground, 1, mode)
+        cv2.grabCut(small, labels, (0, 0, 0, 0), background, foreground, 1, mode)  # seeded by the labels
     if cancelled():
         raise Cancelled
     coarse = _tidy((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD), labels == cv2.GC_FGD)
