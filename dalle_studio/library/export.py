@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from PIL import Image
 
-from dalle_studio.core.atomic import atomic_write_bytes
+from dalle_studio.core.atomic import atomic_write_bytes, umask_file_mode
 from dalle_studio.library.pixels import to_rgb
 from dalle_studio.library.pngtext import with_text
 from dalle_studio.library.recall import OUR_CHUNK, PARAMETERS_CHUNK
@@ -85,9 +85,10 @@ def format_for(path: Path, default: Format = "png") -> Format:
 
 
 def export_image(record: ImageRecord, dest: Path, *, fmt: Format | None = None, quality: int = 90) -> Path:
-    """Save As: write ``record``'s image to ``dest`` (format from ``fmt`` or the suffix) atomically."""
+    """Save As: write ``record``'s image to ``dest`` (format from ``fmt`` or the suffix) atomically, with the mode
+    the umask gives new files."""
     fmt = fmt or format_for(dest)
-    atomic_write_bytes(dest, encode(record.path.read_bytes(), record, fmt, quality))
+    atomic_write_bytes(dest, encode(record.path.read_bytes(), record, fmt, quality), mode=umask_file_mode())
     return dest
 
 
@@ -120,6 +121,7 @@ def export_many(records: Sequence[ImageRecord], dest: Path, *, template: str = D
     return the file names used, in order. Clashing names get ``-2``, ``-3``... Images whose file is missing are
     skipped (and not named)."""
     suffix = ".jpg" if fmt == "jpeg" else f".{fmt}"
+    mode = umask_file_mode()
     names: list[str] = []
     used: set[str] = set()
     buffer = io.BytesIO()
@@ -139,11 +141,11 @@ def export_many(records: Sequence[ImageRecord], dest: Path, *, template: str = D
             if archive is not None:
                 archive.writestr(name, encoded)
             else:
-                atomic_write_bytes(dest / name, encoded)
+                atomic_write_bytes(dest / name, encoded, mode=mode)
             names.append(name)
     finally:
         if archive is not None:
             archive.close()
     if as_zip:
-        atomic_write_bytes(dest, buffer.getvalue())
+        atomic_write_bytes(dest, buffer.getvalue(), mode=mode)
     return names

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QInputDialog,
@@ -23,11 +23,17 @@ from PySide6.QtWidgets import (
 from dalle_studio.core.settings import Settings
 from dalle_studio.library import ImageRecord, ImportReport, Library, LibraryEvent, Query
 from dalle_studio.library.export import DEFAULT_TEMPLATE, export_image, export_many
-from dalle_studio.ui.gallery.actions import build_actions
+from dalle_studio.ui.exports import start_folder
+from dalle_studio.ui.gallery.actions import GalleryKeys, build_actions, key_rows
 from dalle_studio.ui.gallery.background import Background
 from dalle_studio.ui.gallery.delegate import ThumbnailDelegate
 from dalle_studio.ui.gallery.details import DetailsPane
-from dalle_studio.ui.gallery.export_dialog import ExportManyDialog, ask_save_as
+from dalle_studio.ui.gallery.export_dialog import (
+    ExportManyDialog,
+    chosen_target,
+    file_stem,
+    save_as_dialog,
+)
 from dalle_studio.ui.gallery.filters import FilterBar
 from dalle_studio.ui.gallery.model import LibraryModel
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
@@ -38,7 +44,8 @@ class GalleryPanel(QWidget):
 
     Signals (each carries the :class:`ImageRecord` concerned, the first selected one when several are):
     ``open_in_canvas``, ``use_as_variation_source``, ``run_again``, ``recall_prompt``; ``open_file(Path)`` for a
-    lineage source picture or mask that is not itself a library image; ``status_message(str)`` for the status bar.
+    lineage source picture or mask that is not itself a library image; ``status_message(str)`` for the status bar;
+    ``exported(Path, str)`` when an export is written (where, and what to say).
     ``check_files_after_ms``: when to look for image files deleted behind the library's back (after the first
     screen, so it does not compete with it).
     """
@@ -49,6 +56,7 @@ class GalleryPanel(QWidget):
     recall_prompt = Signal(object)
     open_file = Signal(Path)
     status_message = Signal(str)
+    exported = Signal(Path, str)  # where, and what to say
 
     def __init__(self, library: Library, thumbnails: ThumbnailCache, parent: QWidget | None = None, *,
                  settings: Settings | None = None, check_files_after_ms: int = 3000) -> None:
@@ -95,8 +103,13 @@ class GalleryPanel(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.count_label)
         self.setAcceptDrops(True)
-        self.commands: dict[str, QAction] = build_actions(self)  # not "actions": QWidget.actions() exists
+        # not "actions": QWidget.actions() exists
+        self.commands: dict[str, QAction]
+        self.commands, self.keys = build_actions(self)
+        self._key_filter = GalleryKeys(self.commands, self.keys, self)
+        self.view.installEventFilter(self._key_filter)
         self._last_trashed: list[int] = []
+        self._quick_look = None
         self.filters.query_changed.connect(self.set_query)
         self.view.activated.connect(lambda _index: self.open_selected())
         self.view.customContextMenuRequested.connect(self._show_menu)
@@ -120,6 +133,10 @@ class GalleryPanel(QWidget):
     def set_query(self, query: Query) -> None:
         self.model.set_query(query)
         self._update_actions()
+
+    def key_rows(self) -> list[tuple[str, list[QKeySequence]]]:
+        """The gallery's keys for Help > Keyboard shortcuts: (action, keys), active while the grid has focus."""
+        return key_rows(self.commands, self.keys)
 
     def selected_records(self) -> list[ImageRecord]:
         """The selected images in grid order."""
@@ -156,6 +173,22 @@ class GalleryPanel(QWidget):
 
     def open_selected(self) -> None:
         self._emit_first(self.open_in_canvas)
+
+    def quick_look(self) -> None:
+        """Show the current image large (Space); Space again closes it."""
+        from dalle_studio.ui.gallery.quick_look import QuickLook
+
+        record = self.current_record()
+        if record is None:
+            return
+        if self._quick_look is not None:
+            self._quick_look.close()
+        self._quick_look = look = QuickLook(record, self)
+        look.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        look.destroyed.connect(lambda *_: setattr(self, "_quick_look", None) if self._quick_look is look else None)
+        look.show()
+        self.background.run("preview the image", lambda: QImage(str(record.path)),
+                            lambda image: look.show_image(image) if self._quick_look is look else None)
 
     def use_selected_as_variation_source(self) -> None:
         self._emit_first(self.use_as_variation_source)
@@ -273,15 +306,16 @@ class GalleryPanel(QWidget):
         self._tell("Image copied.")
 
     def _save_as(self, record: ImageRecord) -> None:
-        folder = self.settings.get("export.last_folder") if self.settings else ""
+        folder = start_folder(self.settings.get("export.last_folder") if self.settings else "")
         quality = int(self.settings.get("export.quality")) if self.settings else 90
-        answer = ask_save_as(self, folder, record.prompt, quality)
-        if answer is None:
-            return
-        path, fmt, quality = answer
-        self._remember_folder(path.parent)
-        self.background.run("export the image", lambda: export_image(record, path, fmt=fmt, quality=quality),
-                            lambda p: self._tell(f"Saved {p.name}."))
+        dialog = save_as_dialog(self, folder, file_stem(record.prompt, str(record.params.get("file", ""))))
+        dialog.fileSelected.connect(lambda path: self._write_export(record, path, quality))
+
+    def _write_export(self, record: ImageRecord, path: str, quality: int) -> None:
+        target, fmt = chosen_target(path)
+        self._remember_folder(target.parent)
+        self.background.run("export the image", lambda: export_image(record, target, fmt=fmt, quality=quality),
+                            lambda p: self.exported.emit(p, f"Exported to {p}"))
 
     def _export_many(self, records: list[ImageRecord]) -> None:
         s = self.settings
@@ -301,7 +335,7 @@ class GalleryPanel(QWidget):
         self.background.run(
             "export the images",
             lambda: export_many(records, dest, template=template, fmt=fmt, quality=quality, as_zip=as_zip),
-            lambda names: self._tell(f"Exported {len(names)} image(s) to {dest}."))
+            lambda names: self.exported.emit(dest, f"Exported {len(names)} image(s) to {dest}"))
 
     def _remember_folder(self, folder: Path) -> None:
         if self.settings:
@@ -351,14 +385,14 @@ class GalleryPanel(QWidget):
             elif name == "delete":
                 action.setVisible(not in_trash)
                 action.setEnabled(n > 0)
-            elif name in ("open", "variation", "run_again", "recall", "copy_image", "reveal"):
+            elif name in ("open", "quick_look", "variation", "run_again", "recall", "copy_image", "reveal"):
                 action.setEnabled(n >= 1)
             else:
                 action.setEnabled(n > 0)
 
     def _show_menu(self, pos) -> None:
         menu = QMenu(self)
-        for name in ("open", "variation", "run_again", "recall", None, "copy_image", "copy_prompt", None,
+        for name in ("open", "quick_look", "variation", "run_again", "recall", None, "copy_image", "copy_prompt", None,
                      "favourite", "tags", "export", "reveal", None, "delete", "undo_delete", "restore",
                      "empty_trash"):
             if name is None:

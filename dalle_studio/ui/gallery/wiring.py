@@ -14,6 +14,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QStatusBar
 
 from dalle_studio.library import parameters_from_texts
+from dalle_studio.ui.exports import show_export_notice
 from dalle_studio.ui.gallery.panel import GalleryPanel
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def connect_gallery(gallery: GalleryPanel, *, files: _Files, prompt_panel: _Prom
         lambda record: prompt_panel.recall(record.prompt, record.model, {**record.params, "size": record.size,
                                                                          "quality": record.quality}))
     gallery.status_message.connect(lambda text: status_bar.showMessage(text, 8000))
+    gallery.exported.connect(lambda path, text: show_export_notice(status_bar, path, text))
     files.opened.connect(lambda _path: recall_from_metadata(files.document.metadata, prompt_panel, status_bar))
 
 
