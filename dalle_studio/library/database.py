@@ -16,7 +16,7 @@ from dalle_studio.library.schema import migrate
 
 COLUMNS = (
     "id, sha, ext, kind, prompt, revised_prompt, model, provider, size, quality, params, cost, usage, created, "
-    "width, height, favourite, tags, trashed_at, missing, mask_sha"
+    "width, height, favourite, tags, trashed_at, missing, mask_sha, title, source"
 )
 
 
@@ -57,12 +57,13 @@ def normalise_tag(tag: str) -> str:
 
 def row_to_record(row: Sequence[Any], files: ImageFiles, parents: tuple[str, ...]) -> ImageRecord:
     (id_, sha, ext, kind, prompt, revised, model, provider, size, quality, params, cost, usage, created,
-     width, height, favourite, tags, trashed_at, missing, mask_sha) = row
+     width, height, favourite, tags, trashed_at, missing, mask_sha, title, source) = row
     return ImageRecord(
         id=id_, sha=sha, path=files.path(sha, ext), kind=kind, prompt=prompt, revised_prompt=revised, model=model,
         provider=provider, size=size, quality=quality, params=json.loads(params), cost=cost, usage=json.loads(usage),
         created=created, width=width, height=height, format=ext, favourite=bool(favourite), tags=split_tags(tags),
         trashed=trashed_at is not None, missing=bool(missing), mask_sha=mask_sha, parent_shas=parents,
+        title=title, source=source,
     )
 
 

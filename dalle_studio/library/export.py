@@ -27,18 +27,26 @@ DEFAULT_TEMPLATE = "{date}_{prompt}_{id}"
 
 
 def a1111_parameters(record: ImageRecord) -> str:
-    """The ``parameters`` text other image tools write: the prompt, then one line of ``Key: value`` pairs."""
-    pairs: list[tuple[str, Any]] = [("Model", record.model), ("Size", record.size or f"{record.width}x{record.height}"),
-                                    ("Quality", record.quality), ("Kind", record.kind), ("Provider", record.provider)]
-    pairs += [(str(k).replace("_", " ").capitalize(), v) for k, v in sorted(record.params.items())]
+    """The ``parameters`` text other image tools write: the prompt, then one line of ``Key: value`` pairs, each key
+    once: what was asked, then what the provider answered where it differs (``Answered size``...)."""
+    asked = record.asked()
+    pairs: list[tuple[str, Any]] = [("Model", record.model), ("Size", asked.pop("size")),
+                                    ("Quality", asked.pop("quality")), ("Kind", record.kind),
+                                    ("Provider", record.provider)]
+    pairs += [(_label(k), v) for k, v in sorted(asked.items()) if _label(k) not in dict(pairs)]
+    pairs += [(f"Answered {k.replace('_', ' ')}", v) for k, v in record.answered().items()]
     rendered = []
     for key, value in pairs:
         if value in ("", None):
             continue
         text = value if isinstance(value, str) else json.dumps(value)
-        needs_quotes = re.search(r"[,:\n]", text) is not None
+        needs_quotes = re.search(r"[,:\n\"]", text) is not None
         rendered.append(f"{key}: {json.dumps(text) if needs_quotes else text}")
     return f"{record.prompt}\n{', '.join(rendered)}"
+
+
+def _label(key: str) -> str:
+    return str(key).replace("_", " ").capitalize()
 
 
 def metadata_chunks(record: ImageRecord) -> dict[str, str]:

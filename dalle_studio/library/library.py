@@ -129,6 +129,7 @@ class Library:
             "usage": scrub(dict(result.usage)), "created": float(result.created), "width": info.width,
             "height": info.height, "favourite": False, "tags": sorted({db.normalise_tag(t) for t in result.tags}),
             "trashed_at": None, "mask_sha": mask_sha, "parents": list(dict.fromkeys(p for p in parents if p != sha)),
+            "title": scrub_text(result.title), "source": scrub_text(result.source),
         }
         # Order matters for crash safety: image, then sidecar, then the row. A crash before the commit leaves
         # files the next open adopts; the row never points at a file that is not whole.
