@@ -1,54 +1,104 @@
-"""Paints one gallery cell: the thumbnail centred, a star on favourites, a mark on images whose file is missing,
-the selection as a frame. Nothing here reads the disk."""
+"""Paints one gallery cell: the thumbnail, a caption (kind mark, model, time), badges (a star on favourites, the tag
+count), a mark on images whose file is missing, the selection as a frame. Nothing here reads the disk."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+import time
 
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from dalle_studio.library import ImageRecord
 from dalle_studio.ui.gallery.model import LibraryModel
 
 PADDING = 4
+# A mark per kind, readable at caption size without icon files: generation, edit (brush), variation, import.
+KIND_MARKS = {"generation": "✦", "edit": "✎", "variation": "⟲", "import": "⇩"}
+_DAY = 86400
+
+
+def caption(record: ImageRecord, now: float | None = None) -> str:
+    """The caption under a thumbnail: kind mark, model (or the file's name for imports), when it was made (the
+    time today, the date before)."""
+    now = time.time() if now is None else now
+    when = time.localtime(record.created)
+    today = time.localtime(now)
+    if now - record.created < _DAY and when.tm_mday == today.tm_mday:
+        stamp = time.strftime("%H:%M", when)
+    else:
+        stamp = time.strftime("%d %b" if when.tm_year == today.tm_year else "%Y-%m-%d", when).lstrip("0")
+    what = record.model or record.source or record.kind
+    return f"{KIND_MARKS.get(record.kind, '•')} {what} · {stamp}"
 
 
 class ThumbnailDelegate(QStyledItemDelegate):
-    def __init__(self, cell: int, parent=None) -> None:
-        super().__init__(parent)
-        self.cell = cell
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self.view = view
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return QSize(self.cell + 2 * PADDING, self.cell + 2 * PADDING)
+        return self.view.gridSize()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        rect: QRect = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
-        palette = option.palette
-        painter.save()
-        painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
         model = index.model()
         if not isinstance(model, LibraryModel):
             return
+        cell = self.view.iconSize().width()
+        outer: QRect = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
+        picture = QRect(0, 0, cell, cell)
+        picture.moveCenter(outer.center())
+        picture.moveTop(outer.top())
+        text_rect = QRect(outer.left(), picture.bottom() + 2, outer.width(), outer.bottom() - picture.bottom() - 1)
+        palette = option.palette
+        painter.save()
+        painter.fillRect(picture, palette.color(QPalette.ColorRole.AlternateBase))
         # Through the model's Python methods rather than index.data(): see the note in model.py.
         record = model.record(index.row())
         pixmap = model.thumbnail(index.row())
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            scaled = pixmap.size().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            scaled = pixmap.size().scaled(picture.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())
-            target.moveCenter(rect.center())
+            target.moveCenter(picture.center())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawPixmap(target, pixmap)
         elif record is not None and (record.missing or model.thumbnails.is_broken(record.sha)):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, "file missing")
-        if record is not None and record.favourite:
-            painter.setPen(QColor(255, 200, 0))
-            font = painter.font()
-            font.setPointSizeF(font.pointSizeF() * 1.4)
-            painter.setFont(font)
-            painter.drawText(rect.adjusted(4, 2, -4, -2), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight, "★")
+            painter.drawText(picture, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, "file missing")
+        if record is not None:
+            self._badges(painter, picture, record)
+            painter.setFont(option.font)
+            text = painter.fontMetrics().elidedText(caption(record), Qt.TextElideMode.ElideRight, text_rect.width())
+            if option.state & QStyle.StateFlag.State_Selected:
+                painter.fillRect(text_rect, palette.color(QPalette.ColorRole.Highlight))
+                painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+            else:
+                painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
         if option.state & QStyle.StateFlag.State_Selected:
             pen = QPen(palette.color(QPalette.ColorRole.Highlight), 3)
             painter.setPen(pen)
-            painter.drawRect(rect.adjusted(1, 1, -2, -2))
+            painter.drawRect(outer.adjusted(1, 1, -2, -2))
         painter.restore()
+
+    def _badges(self, painter: QPainter, picture: QRect, record: ImageRecord) -> None:
+        font = painter.font()
+        if record.favourite:
+            big = painter.font()
+            big.setPointSizeF(big.pointSizeF() * 1.4)
+            painter.setFont(big)
+            painter.setPen(QColor(255, 200, 0))
+            painter.drawText(picture.adjusted(4, 2, -4, -2), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight,
+                             "★")
+            painter.setFont(font)
+        if record.tags:
+            label = f"# {record.tags[0]}" + (f" +{len(record.tags) - 1}" if len(record.tags) > 1 else "")
+            metrics = painter.fontMetrics()
+            label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, picture.width() - 8)
+            box = QRect(0, 0, metrics.horizontalAdvance(label) + 8, metrics.height() + 2)
+            box.moveBottomLeft(picture.bottomLeft() + QPoint(4, -4))
+            painter.fillRect(box, QColor(0, 0, 0, 150))
+            painter.setPen(QColor(255, 255, 255))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+
