@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap, QPixmapCache
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from dalle_studio.library import ImageRecord
@@ -36,51 +36,80 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self.view = view
+        # Several screens of cells at the largest size (320 px: about 500 kB each): Qt's default is 10 MB.
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 48 * 1024))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return self.view.gridSize()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
+        """Draw the cell from Qt's pixmap cache, rendering it there first if needed: while scrolling, a cached
+        cell is one blit, against scaling a thumbnail and laying out text on every frame."""
         model = index.model()
         if not isinstance(model, LibraryModel):
             return
+        # Through the model's Python methods rather than index.data(): see the note in model.py.
+        record = model.record(index.row())
+        if record is None:
+            return
+        pixmap = model.thumbnail(index.row())
+        ready = isinstance(pixmap, QPixmap) and not pixmap.isNull()
+        state = "p" if ready else "b" if record.missing or model.thumbnails.is_broken(record.sha) else "l"
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if state == "l":  # passing by, its thumbnail on its way: drawn as it is, not worth keeping
+            painter.save()
+            painter.setFont(option.font)
+            self._render(painter, option.rect, option.palette, record, None, state, selected)
+            painter.restore()
+            return
+        size = option.rect.size()
+        key = (f"gallery-cell:{record.id}:{record.sha[:12]}:{record.favourite:d}:{','.join(record.tags)}:{state}:"
+               f"{selected:d}:{size.width()}x{size.height()}:{self.view.iconSize().width()}:"
+               f"{option.palette.cacheKey()}")
+        cell = QPixmapCache.find(key)
+        if cell is None or cell.isNull():
+            ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+            cell = QPixmap(size * ratio)
+            cell.setDevicePixelRatio(ratio)
+            cell.fill(Qt.GlobalColor.transparent)
+            cell_painter = QPainter(cell)
+            cell_painter.setFont(option.font)
+            self._render(cell_painter, QRect(QPoint(0, 0), size), option.palette, record,
+                         pixmap if ready else None, state, selected)
+            cell_painter.end()
+            QPixmapCache.insert(key, cell)
+        painter.drawPixmap(option.rect.topLeft(), cell)
+
+    def _render(self, painter: QPainter, rect: QRect, palette: QPalette, record: ImageRecord,
+                pixmap: QPixmap | None, state: str, selected: bool) -> None:
         cell = self.view.iconSize().width()
-        outer: QRect = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
+        outer = rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
         picture = QRect(0, 0, cell, cell)
         picture.moveCenter(outer.center())
         picture.moveTop(outer.top())
         text_rect = QRect(outer.left(), picture.bottom() + 2, outer.width(), outer.bottom() - picture.bottom() - 1)
-        palette = option.palette
-        painter.save()
         painter.fillRect(picture, palette.color(QPalette.ColorRole.AlternateBase))
-        # Through the model's Python methods rather than index.data(): see the note in model.py.
-        record = model.record(index.row())
-        pixmap = model.thumbnail(index.row())
-        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+        if pixmap is not None:
             scaled = pixmap.size().scaled(picture.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())
             target.moveCenter(picture.center())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawPixmap(target, pixmap)
-        elif record is not None and (record.missing or model.thumbnails.is_broken(record.sha)):
+        elif state == "b":
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(picture, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, "file missing")
-        if record is not None:
-            self._badges(painter, picture, record)
-            painter.setFont(option.font)
-            text = painter.fontMetrics().elidedText(caption(record), Qt.TextElideMode.ElideRight, text_rect.width())
-            if option.state & QStyle.StateFlag.State_Selected:
-                painter.fillRect(text_rect, palette.color(QPalette.ColorRole.Highlight))
-                painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
-            else:
-                painter.setPen(palette.color(QPalette.ColorRole.Text))
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
-        if option.state & QStyle.StateFlag.State_Selected:
-            pen = QPen(palette.color(QPalette.ColorRole.Highlight), 3)
-            painter.setPen(pen)
+        self._badges(painter, picture, record)
+        text = painter.fontMetrics().elidedText(caption(record), Qt.TextElideMode.ElideRight, text_rect.width())
+        if selected:
+            painter.fillRect(text_rect, palette.color(QPalette.ColorRole.Highlight))
+            painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+        else:
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+        if selected:
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 3))
             painter.drawRect(outer.adjusted(1, 1, -2, -2))
-        painter.restore()
 
     def _badges(self, painter: QPainter, picture: QRect, record: ImageRecord) -> None:
         font = painter.font()
