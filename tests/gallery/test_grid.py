@@ -157,3 +157,24 @@ def test_details_follow_the_selection_the_filter_leaves(qtbot, panel: GalleryPan
     qtbot.keyClicks(panel.filters.search, "sleepy")
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     assert panel.details.record.id == filled["cat"] and panel.selected_records()[0].id == filled["cat"]
+
+
+def test_rubber_band_from_empty_space_selects_what_it_covers(qtbot, panel: GalleryPanel, filled):
+    view = panel.view
+    first = view.visualRect(panel.model.index(0))
+    last = view.visualRect(panel.model.index(1))
+    start = QPoint(view.viewport().width() - 5, view.viewport().height() - 5)  # below and right of every cell
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for t in range(1, 11):
+        QTest.mouseMove(view.viewport(), start + (last.center() - start) * t / 10)
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, last.center())
+    chosen = {r.id for r in panel.selected_records()}
+    assert panel.model.id_at(1) in chosen and panel.model.id_at(0) not in chosen
+    assert first.right() < last.center().x()
+    # Shift+click extends, the keyboard moves.
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, first.center())
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     view.visualRect(panel.model.index(2)).center())
+    assert len(panel.selected_records()) == 3
+    QTest.keyClick(view, Qt.Key.Key_Left)
+    assert [r.id for r in panel.selected_records()] == [panel.model.id_at(1)]

@@ -79,3 +79,42 @@ def test_gallery_keys_are_listed_in_help(studio):
     assert rows["Move to trash"] == "Del"
     assert rows["Undo move to trash"].startswith("Ctrl+Z")
     assert rows["Preview large"] == "Space"
+
+
+def test_enter_opens_and_space_previews_large(studio, qtbot, loop):
+    from dalle_studio.ui.gallery.quick_look import QuickLook
+
+    gallery, ids = _focused_gallery(studio, qtbot)
+    QTest.keyClick(gallery.view, Qt.Key.Key_Space)
+    look = gallery.findChild(QuickLook)
+    assert look is not None and look.isVisible()
+    qtbot.waitUntil(lambda: look.picture.pixmap() is not None and not look.picture.pixmap().isNull())
+    assert look.picture.pixmap().width() == 24
+    QTest.keyClick(look, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: gallery.findChild(QuickLook) is None)
+    studio.document.undo_stack.setClean()
+    gallery.view.setFocus()
+    with qtbot.waitSignal(gallery.open_in_canvas) as opened:
+        QTest.keyClick(gallery.view, Qt.Key.Key_Return)
+    assert opened.args[0].id == ids[0]
+
+
+def test_a_thumbnail_dropped_on_the_canvas_opens_there(studio, qtbot, loop):
+    import asyncio
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QDropEvent
+
+    gallery, ids = _focused_gallery(studio, qtbot)
+    studio.document.undo_stack.setClean()
+    mime = gallery.model.mimeData([gallery.model.index(gallery.model.row_of(ids[1]))])
+    drop = QDropEvent(QPoint(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    studio.window.dropEvent(drop)
+
+    async def opened():
+        while studio.document.size.width() != 24:
+            await asyncio.sleep(0.01)
+
+    loop.run_until_complete(asyncio.wait_for(opened(), 10))
+    assert studio.window.prompt_panel.text() == "a rocket 1"  # recalled from the dropped file's chunks
