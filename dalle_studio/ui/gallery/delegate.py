@@ -21,6 +21,12 @@ _DAY = 86400
 def caption(record: ImageRecord, now: float | None = None) -> str:
     """The caption under a thumbnail: kind mark, model (or the file's name for imports), when it was made (the
     time today, the date before)."""
+    what, when = caption_parts(record, now)
+    return f"{what} · {when}"
+
+
+def caption_parts(record: ImageRecord, now: float | None = None) -> tuple[str, str]:
+    """:func:`caption` in its two parts: what (kind mark and model), and when."""
     now = time.time() if now is None else now
     when = time.localtime(record.created)
     today = time.localtime(now)
@@ -29,7 +35,7 @@ def caption(record: ImageRecord, now: float | None = None) -> str:
     else:
         stamp = time.strftime("%d %b" if when.tm_year == today.tm_year else "%Y-%m-%d", when).lstrip("0")
     what = record.model or record.source or record.kind
-    return f"{KIND_MARKS.get(record.kind, '•')} {what} · {stamp}"
+    return f"{KIND_MARKS.get(record.kind, '•')} {what}", stamp
 
 
 class ThumbnailDelegate(QStyledItemDelegate):
@@ -100,13 +106,18 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(picture, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, "file missing")
         self._badges(painter, picture, record)
-        text = painter.fontMetrics().elidedText(caption(record), Qt.TextElideMode.ElideRight, text_rect.width())
+        what, when = caption_parts(record)
+        metrics = painter.fontMetrics()
+        when_width = metrics.horizontalAdvance(when) + 2
+        # The time always shows; the model gives way (elided) when the cell is narrow.
+        what = metrics.elidedText(what, Qt.TextElideMode.ElideRight,
+                                  max(0, text_rect.width() - when_width - metrics.horizontalAdvance(" · ")))
         if selected:
             painter.fillRect(text_rect, palette.color(QPalette.ColorRole.Highlight))
             painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
         else:
             painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, f"{what} · {when}")
         if selected:
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 3))
             painter.drawRect(outer.adjusted(1, 1, -2, -2))
