@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from benchmarks._util import RUNS, report_median
 from benchmarks.gallery_library import KINDS, MODELS, SEARCHES, STYLES, WORDS, build, close, rss_mb, wait_for_thumbnails
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -62,10 +63,10 @@ def run(report: Callable[..., None]) -> None:
     work = Path(tempfile.mkdtemp(prefix="dalle-studio-bench-"))
     try:
         open_gallery(app, library_dir, cache)  # warms the thumbnail cache and the OS's file cache
-        report("gallery_open_100k_ms", statistics.median(open_gallery(app, library_dir, cache) for _ in range(3)),
-               "ms")
-        report("gallery_open_100k_empty_ms", statistics.median(open_gallery(app, work / "empty", work / "c")
-                                                               for _ in range(3)), "ms")
+        report_median(report, "gallery_open_100k_ms",
+                      [open_gallery(app, library_dir, cache) for _ in range(RUNS)], "ms")
+        report_median(report, "gallery_open_100k_empty_ms",
+                      [open_gallery(app, work / "empty", work / "c") for _ in range(RUNS)], "ms")
         p95, median, sql = measure_search(app, library_dir, cache)
         report("gallery_search_100k_ms", p95, "ms")
         report("gallery_search_100k_median_ms", median, "ms")
