@@ -78,7 +78,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
             ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
             cell = QPixmap(size * ratio)
             cell.setDevicePixelRatio(ratio)
-            cell.fill(Qt.GlobalColor.transparent)
+            # Opaque, on the grid's own background: blitting a pixmap without alpha is a copy, not a blend.
+            cell.fill(option.palette.color(QPalette.ColorRole.Base))
             cell_painter = QPainter(cell)
             cell_painter.setFont(option.font)
             self._render(cell_painter, QRect(QPoint(0, 0), size), option.palette, record,
