@@ -42,8 +42,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self.view = view
-        # Several screens of cells at the largest size (320 px: about 500 kB each): Qt's default is 10 MB.
-        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 48 * 1024))
+        # A few screens of cells (about 100 kB each at the default size): Qt's default is 10 MB.
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 24 * 1024))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return self.view.gridSize()
