@@ -178,3 +178,17 @@ def test_rubber_band_from_empty_space_selects_what_it_covers(qtbot, panel: Galle
     assert len(panel.selected_records()) == 3
     QTest.keyClick(view, Qt.Key.Key_Left)
     assert [r.id for r in panel.selected_records()] == [panel.model.id_at(1)]
+
+
+def test_drag_files_older_than_a_day_are_tidied_away(qtbot, panel: GalleryPanel, filled):
+    import os
+    import time
+
+    from dalle_studio.ui.gallery.transfer import drag_files, sweep
+
+    old, new = drag_files([panel.library.get(filled["fox"]), panel.library.get(filled["cat"])],
+                          panel.model.drag_folder)
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old.parent, (two_days_ago, two_days_ago))
+    sweep(panel.model.drag_folder)
+    assert not old.exists() and new.exists()

@@ -38,7 +38,7 @@ from dalle_studio.ui.gallery.filters import FilterBar
 from dalle_studio.ui.gallery.grid import CELL_STEP, MAX_CELL, MIN_CELL, GalleryGrid
 from dalle_studio.ui.gallery.model import LibraryModel
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
-from dalle_studio.ui.gallery.transfer import drag_files, files_mime
+from dalle_studio.ui.gallery.transfer import drag_files, files_mime, sweep
 
 
 class GalleryPanel(QWidget):
@@ -313,6 +313,9 @@ class GalleryPanel(QWidget):
 
     def _check_files(self) -> None:
         self.background.run("check the library's files", self.library.check_files)
+        folder = self.model.drag_folder
+        if folder is not None:  # files dragged out or copied more than a day ago
+            self.background.run("tidy the drag folder", lambda: sweep(folder))
 
     def _emit_first(self, signal) -> None:
         record = self.current_record()
