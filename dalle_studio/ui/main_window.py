@@ -291,6 +291,9 @@ class MainWindow(QMainWindow):
         """File > Export: the picture as it is now, as a PNG. The dialog starts in the last export folder (else
         Pictures, never the app's own folder where the samples live), named from the prompt; once written, the
         status bar says where and the "not saved anywhere" warning is cleared for this state."""
+        gallery_export = getattr(self.gallery_dock.widget(), "export_if_focused", None)
+        if gallery_export is not None and gallery_export():
+            return  # the gallery had focus and a selection: File > Export means those images
         if self.document.is_empty:
             return
         from dalle_studio.library.export import slug

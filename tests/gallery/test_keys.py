@@ -118,3 +118,17 @@ def test_a_thumbnail_dropped_on_the_canvas_opens_there(studio, qtbot, loop):
 
     loop.run_until_complete(asyncio.wait_for(opened(), 10))
     assert studio.window.prompt_panel.text() == "a rocket 1"  # recalled from the dropped file's chunks
+
+
+def test_file_export_with_the_gallery_focused_exports_its_selection(studio, qtbot, monkeypatch):
+    gallery, _ids = _focused_gallery(studio, qtbot)
+    canvas_dialogs = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: canvas_dialogs.append(a) or ("", ""))
+    studio.window.export_action.trigger()
+    dialog = gallery.findChild(QFileDialog, "galleryExportDialog")
+    assert dialog is not None and "a-rocket-0" in dialog.selectedFiles()[0] and canvas_dialogs == []
+    dialog.reject()
+    studio.window.canvas.setFocus()
+    qtbot.waitUntil(studio.window.canvas.hasFocus)
+    studio.window.export_action.trigger()
+    assert len(canvas_dialogs) == 1  # the canvas has focus: File > Export is the picture's

@@ -288,6 +288,14 @@ class GalleryPanel(QWidget):
         elif records:
             self._export_many(records)
 
+    def export_if_focused(self) -> bool:
+        """File > Export while the grid has focus and images selected: export those (as Ctrl+E there does), not
+        the canvas. Returns whether it did."""
+        if not (self.view.hasFocus() and self.selected_records()):
+            return False
+        self.export_selected()
+        return True
+
     def import_paths(self, paths: list[Path]) -> None:
         """Bring image files (or folders of them) into the library, in the background."""
         self._tell(f"Importing {len(paths)} item(s)…")
