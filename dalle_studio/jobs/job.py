@@ -55,6 +55,7 @@ class JobInput:
     label: str = ""  # how the job is named when the prompt sent is not the artist's (engine fill, variations)
     plan: Any = None  # the api.plan.Plan: endpoint and exact fields
     estimate: float | None = None  # dollars reserved against the spending limit while the job is queued or running
+    source: str = ""  # the name of the picture the job was made from ("rocket.jpg"), for the gallery's titles
 
 
 @dataclass
