@@ -140,6 +140,8 @@ def test_jobs_started_together_count_against_the_spending_limit(workflow, server
     second = workflow.start(JobKind.GENERATION, "Good", live, "two", params)
     with pytest.raises(JobRefused, match=r"\$0\.42 for jobs still running"):
         workflow.start(JobKind.GENERATION, "Good", live, "three", params)
+    sent = server.requests
+    loop.run_until_complete(until(lambda: server.requests >= sent + 2))  # both are on the wire
     workflow.queue.cancel(first)
     loop.run_until_complete(workflow.queue.wait(first))
     workflow.start(JobKind.GENERATION, "Good", live, "three", params)  # a cancelled job no longer counts
