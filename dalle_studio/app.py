@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QWidget
 
 from dalle_studio import APP_ID, APP_NAME, __version__
+from dalle_studio.core.images import follow_pixel_limit
 from dalle_studio.core.logs import setup_logging
 from dalle_studio.core.paths import AppPaths
 from dalle_studio.core.resources import resources_dir, samples_dir
@@ -108,6 +109,7 @@ def create_window(paths: AppPaths) -> MainWindow:
     needs only Qt and the settings, so it shows at once (a QApplication must exist)."""
     paths.ensure()
     settings = Settings.load(paths.settings_file)  # each layer's own settings join in populate()
+    follow_pixel_limit(settings)  # every picture opened anywhere honours the user's limit
     window = MainWindow(settings, samples_dir())
     window.reserve_docks(PANEL_PLACES)
     window.staging_dock = window.findChild(QDockWidget, "resultsDock")

@@ -16,6 +16,8 @@ import threading
 
 import uvicorn
 
+from dalle_studio.core.images import set_pixel_limit
+from dalle_studio.engine.pictures import MAX_PIXELS
 from dalle_studio.engine.server import EngineConfig, create_app
 from dalle_studio.engine.supervisor import TOKEN_ENV
 
@@ -79,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     port = sock.getsockname()[1]
+    set_pixel_limit(MAX_PIXELS)  # Pillow's own limit follows the engine's (one limit per process)
     shown_host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     app = create_app(EngineConfig(token=token, max_body_bytes=args.max_request_mb * 1024 * 1024,
                                   workers=args.workers))
