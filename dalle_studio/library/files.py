@@ -116,6 +116,18 @@ class ImageFiles:
                 if ext in ("png", "jpeg", "webp") and len(stem) == 64:
                     yield stem, Path(entry.path)
 
+    def iter_unfinished_sidecars(self) -> Iterator[dict[str, Any]]:
+        """The sidecars of filings cut off before their image was stored (the sidecar is written first)."""
+        for bucket in self.images.iterdir() if self.images.exists() else ():
+            if not bucket.is_dir():
+                continue
+            for entry in os.scandir(bucket):
+                stem, _, ext = entry.name.partition(".")
+                if ext == "json" and len(stem) == 64 and self.find(stem) is None:
+                    meta = self.read_sidecar(stem)
+                    if meta is not None:
+                        yield meta
+
     def sweep_incoming(self) -> int:
         """Delete half-written files left by a crash; return how many there were."""
         count = 0
