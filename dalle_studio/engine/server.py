@@ -27,6 +27,7 @@ from dalle_studio.api.errors import APIError
 from dalle_studio.api.models import ModelSpec
 from dalle_studio.api.requests import EditRequest, GenerateRequest, VariationRequest
 from dalle_studio.engine import catalog, pictures, responses, work
+from dalle_studio.engine.admission import Turns
 from dalle_studio.engine.errors import engine_error, error_response
 from dalle_studio.engine.forms import BodyTooLarge, read_form, read_json
 from dalle_studio.engine.guard import Guard
@@ -41,12 +42,15 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class EngineConfig:
-    """How the engine runs: the bearer token (``None``: no auth, loopback only), limits and worker threads."""
+    """How the engine runs: the bearer token (``None``: no auth, loopback only), limits, worker threads, how many
+    requests may wait for one (beyond: 429), and the ``Host`` names it answers besides loopback (``"*"``: any)."""
 
     token: str | None = None
     max_body_bytes: int = 128 * 1024 * 1024
     max_pixels: int = pictures.MAX_PIXELS
     workers: int = 2
+    max_waiting: int = 16
+    allowed_hosts: tuple[str, ...] = ()
 
 
 def create_app(config: EngineConfig) -> Guard:
@@ -68,13 +72,14 @@ def create_app(config: EngineConfig) -> Guard:
             Route("/v1/images/variations", state.variations, methods=["POST"]),
             Route("/v1/images/generations", state.generations, methods=["POST"]),
             Route("/v1/results/{name}", state.result, methods=["GET"]),
+            Route("/v1/engine/queue", state.queue, methods=["GET"]),
         ],
         exception_handlers={
             APIError: _api_error, BodyTooLarge: _too_large, HTTPException: _http_error, Exception: _server_error,
         },
         lifespan=lifespan,
     )
-    return Guard(app, token=config.token, max_body_bytes=config.max_body_bytes)
+    return Guard(app, token=config.token, max_body_bytes=config.max_body_bytes, allowed_hosts=config.allowed_hosts)
 
 
 class _EngineState:
@@ -85,6 +90,7 @@ class _EngineState:
         self.table = catalog.model_table()
         self.executor = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="engine-fill")
         self.store = ResultStore()
+        self.turns = Turns(config.workers, config.max_waiting)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)`` in the worker pool."""
@@ -121,10 +127,12 @@ class _EngineState:
         seed = _seed(request, req.user)
         headers = {SEED_HEADER: str(seed)}
         if req.stream:
+            self.turns.refuse_when_full()  # the 429 must come before the stream's 200; the turn is taken inside
             return StreamingResponse(self._stream_edit(req, spec, seed), media_type="text/event-stream",
                                      headers={**headers, "cache-control": "no-cache"})
-        outcome = await self.run(work.edit, req, spec, seed, max_pixels=self.config.max_pixels)
-        return await self._images_response(request, outcome, spec, req.response_format, req.quality, headers)
+        async with self.turns.take():  # the whole request in one turn: first come, first answered
+            outcome = await self.run(work.edit, req, spec, seed, max_pixels=self.config.max_pixels)
+            return await self._images_response(request, outcome, spec, req.response_format, req.quality, headers)
 
     async def variations(self, request: Request) -> Response:
         form = await read_form(request, max_pixels=self.config.max_pixels)
@@ -138,9 +146,14 @@ class _EngineState:
         spec = req.validate(self.spec(req.model))
         pictures.check_output_size(req.size)
         seed = _seed(request, req.user)
-        outcome = await self.run(work.variation, req, spec, seed, max_pixels=self.config.max_pixels)
-        return await self._images_response(request, outcome, spec, req.response_format, None,
-                                           {SEED_HEADER: str(seed)})
+        async with self.turns.take():
+            outcome = await self.run(work.variation, req, spec, seed, max_pixels=self.config.max_pixels)
+            return await self._images_response(request, outcome, spec, req.response_format, None,
+                                               {SEED_HEADER: str(seed)})
+
+    async def queue(self, request: Request) -> Response:
+        """How busy the engine is (not part of the OpenAI API): requests worked on, waiting, and the limits."""
+        return JSONResponse(self.turns.status())
 
     async def result(self, request: Request) -> Response:
         stored = self.store.get(request.path_params["name"])
@@ -158,8 +171,13 @@ class _EngineState:
         return Response(body, media_type="application/json", headers=headers)
 
     async def _stream_edit(self, req: EditRequest, spec: ModelSpec, seed: int) -> AsyncIterator[bytes]:
-        """Partial images as the fill progresses, then one ``completed`` event per result; an ``error`` event if
-        the work fails after the stream has started."""
+        """Partial images as the fill progresses (in this request's turn), then one ``completed`` event per result;
+        an ``error`` event if the work fails after the stream has started."""
+        async with self.turns.take(admitted=True):
+            async for event in self._stream_events(req, spec, seed):
+                yield event
+
+    async def _stream_events(self, req: EditRequest, spec: ModelSpec, seed: int) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
         size_hint = req.size if req.size and req.size != "auto" else "auto"
@@ -209,7 +227,7 @@ def _seed(request: Request, user: str | None) -> int:
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, APIError)
-    return error_response(exc)
+    return error_response(exc, headers=dict(getattr(exc, "headers", None) or {}) or None)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:

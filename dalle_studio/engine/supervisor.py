@@ -22,6 +22,15 @@ log = logging.getLogger(__name__)
 TOKEN_ENV = "DALLE_STUDIO_ENGINE_TOKEN"  # how the token reaches the engine process (engine/__main__.py reads it)
 
 _LISTENING = re.compile(r"^listening on (http://\S+)\s*$")
+# Names of variables that may hold a credential: the engine never needs one but its own token.
+_SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION", re.IGNORECASE)
+
+
+def engine_environment(token: str, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The engine process's environment: the app's, scrubbed of anything that may be a credential (the OpenAI key,
+    other keys and tokens), plus the engine's own token."""
+    source = os.environ if environ is None else environ
+    return {**{k: v for k, v in source.items() if not _SECRET_NAME.search(k)}, TOKEN_ENV: token}
 
 
 class EngineStartError(RuntimeError):
@@ -109,7 +118,7 @@ class EngineSupervisor:
         # The token goes through the environment, not the command line, which any user can read with ps.
         command = [self._python, "-m", "dalle_studio.engine", "--host", self._host, "--port", "0",
                    "--exit-with-stdin", *self._extra_args]
-        environment = {**os.environ, TOKEN_ENV: self.token}
+        environment = engine_environment(self.token)
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
                                    bufsize=1, env=environment)
