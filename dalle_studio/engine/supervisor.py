@@ -96,10 +96,7 @@ class EngineSupervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=timeout_s)
-        for pipe in (process.stdin, process.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
+        _close_pipes(process)
 
     def _ensure_running_blocking(self) -> tuple[str, str, bool]:
         with self._lock:
@@ -110,6 +107,8 @@ class EngineSupervisor:
                 code = self._process.poll() if self._process else None
                 log.warning("the embedded engine had stopped (exit code %s); starting it again", code)
                 self.restarts += 1
+                if self._process is not None:
+                    _close_pipes(self._process)
             self._base_url = self._spawn()
             return self._base_url, self.token, restarted
 
@@ -135,6 +134,13 @@ class EngineSupervisor:
             raise EngineStartError(f"the embedded engine did not start within {self._startup_timeout_s:.0f} s "
                                    f"(exit code {process.returncode}); see the log for its output")
         return f"{address}/v1"
+
+
+def _close_pipes(process: subprocess.Popen[str]) -> None:
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 def _read_output(process: subprocess.Popen[str], found: queue.Queue[str | None]) -> None:
