@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QWidget
 
 from dalle_studio import APP_ID, APP_NAME, __version__
+from dalle_studio.core import work
 from dalle_studio.core.images import follow_pixel_limit
 from dalle_studio.core.logs import setup_logging
 from dalle_studio.core.paths import AppPaths
@@ -306,6 +307,7 @@ def run(image: str | None = None) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    work.install(loop)  # one pool of background threads: asyncio.to_thread uses it too
     studio = populate(window, paths)
     QTimer.singleShot(0, lambda: settle_layout(window))  # once more when the window system has had its say
     install_exception_hooks(studio, loop)

@@ -1,6 +1,6 @@
 """Preparation of pictures for an edit or a variation: what the model accepts, made from memory (no temporary files).
 
-Synchronous and CPU-bound: call these from a worker thread (``asyncio.to_thread``); the async client does.
+Synchronous and CPU-bound: call these from a worker thread (:mod:`dalle_studio.core.work`); the async client does.
 
 Public API:
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import math
 import zlib
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,6 +29,7 @@ from PIL import Image, ImageOps
 
 from dalle_studio.api.models import ModelSpec, parse_size
 from dalle_studio.api.requests import ImageFile
+from dalle_studio.core import work
 from dalle_studio.core.images import ALPHA_MODES, OpenedImage, mask_channel, open_image, read_header, to_rgba
 
 Fit = Literal["crop", "pad"]
@@ -218,34 +218,34 @@ def prepare_edit(source: bytes | Image.Image, mask: bytes | Image.Image | None, 
     assert target is not None
     source_size = (src_w, src_h)
 
-    def mask_png_for(size_now: tuple[int, int], opened: Future[Image.Image]) -> bytes | None:
+    def mask_png_for(size_now: tuple[int, int], opened: work.Started[Image.Image]) -> bytes | None:
         mask_img = opened.result()
         if mask_img.size != source_size:
             raise PreparationError(f"the mask is {mask_img.width}x{mask_img.height} but the picture is "
                                    f"{src_w}x{src_h}; they must be the same size")
         return encode_png_under(fit_mask(mask_img, _placement(source_size, size_now, fit)), spec.mask_max_bytes)
 
-    # Decoders and encoders release the GIL: the mask is decoded, fitted and encoded alongside the picture.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        opened_mask = pool.submit(open_mask, mask) if mask is not None else None
-        picture = open_picture(source, draft_to=target)
-        size_now: tuple[int, int] | None = target
-        while size_now is not None:
-            mask_job = pool.submit(mask_png_for, size_now, opened_mask) if opened_mask is not None else None
-            fitted, placement = fit_picture(picture, size_now, fit)
-            placement = _in_source_pixels(placement, source_size)
-            image_png = encode_png_under(fitted, spec.max_input_bytes)
-            mask_png = mask_job.result() if mask_job is not None else None
-            if image_png is not None and (mask_job is None or mask_png is not None):
-                size_text = f"{size_now[0]}x{size_now[1]}"
-                extras = tuple(_prepare_extra(x, spec, max(size_now), i) for i, x in enumerate(extra, start=2))
-                return PreparedEdit(
-                    image=ImageFile(image_png, "image.png", "image/png"),
-                    mask=ImageFile(mask_png, "mask.png", "image/png") if mask_png is not None else None,
-                    size="auto" if size == "auto" and spec.allows_size("auto") else size_text,
-                    placement=placement, extra=extras,
-                )
-            size_now = _smaller_size(spec, size_now)
+    # Decoders and encoders release the GIL: the mask is decoded, fitted and encoded alongside the picture, on the
+    # shared background pool (done here instead when no thread is free for it).
+    opened_mask = work.start(open_mask, mask) if mask is not None else None
+    picture = open_picture(source, draft_to=target)
+    size_now: tuple[int, int] | None = target
+    while size_now is not None:
+        mask_job = work.start(mask_png_for, size_now, opened_mask) if opened_mask is not None else None
+        fitted, placement = fit_picture(picture, size_now, fit)
+        placement = _in_source_pixels(placement, source_size)
+        image_png = encode_png_under(fitted, spec.max_input_bytes)
+        mask_png = mask_job.result() if mask_job is not None else None
+        if image_png is not None and (mask_job is None or mask_png is not None):
+            size_text = f"{size_now[0]}x{size_now[1]}"
+            extras = tuple(_prepare_extra(x, spec, max(size_now), i) for i, x in enumerate(extra, start=2))
+            return PreparedEdit(
+                image=ImageFile(image_png, "image.png", "image/png"),
+                mask=ImageFile(mask_png, "mask.png", "image/png") if mask_png is not None else None,
+                size="auto" if size == "auto" and spec.allows_size("auto") else size_text,
+                placement=placement, extra=extras,
+            )
+        size_now = _smaller_size(spec, size_now)
     raise PreparationError(f"the picture cannot be made smaller than {spec.max_input_bytes:,} bytes for {spec.id}")
 
 

@@ -12,9 +12,7 @@ import logging
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
@@ -26,6 +24,7 @@ from starlette.routing import Route
 from dalle_studio.api.errors import APIError
 from dalle_studio.api.models import ModelSpec
 from dalle_studio.api.requests import EditRequest, GenerateRequest, VariationRequest
+from dalle_studio.core.work import Background
 from dalle_studio.engine import catalog, pictures, responses, work
 from dalle_studio.engine.admission import Turns
 from dalle_studio.engine.errors import engine_error, error_response
@@ -62,7 +61,7 @@ def create_app(config: EngineConfig) -> Guard:
         try:
             yield
         finally:
-            state.executor.shutdown(wait=False, cancel_futures=True)
+            state.work.shutdown(wait=False)
 
     app = Starlette(
         routes=[
@@ -88,13 +87,14 @@ class _EngineState:
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
         self.table = catalog.model_table()
-        self.executor = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="engine-fill")
+        # The one background-work model, sized to the engine's workers (a turn holds one thread at a time).
+        self.work = Background(config.workers, name="engine-fill")
         self.store = ResultStore()
         self.turns = Turns(config.workers, config.max_waiting)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)`` in the worker pool."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args, **kwargs))
+        return await self.work.run(fn, *args, **kwargs)
 
     def spec(self, model: str) -> ModelSpec:
         return catalog.resolve(model, self.table)

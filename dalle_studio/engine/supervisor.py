@@ -1,12 +1,12 @@
 """Starting the engine from the app: on demand, on a random port with a random token, restarted after a crash.
 
 Qt-free and loop-agnostic: the blocking parts (spawning, waiting for the ``listening on`` line, stopping) run in a
-thread through :func:`asyncio.to_thread`, so it works on qasync's loop; no asyncio subprocess API is used.
+thread of the shared background pool (:mod:`dalle_studio.core.work`), so it works on qasync's loop; no asyncio
+subprocess API is used.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -17,6 +17,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
+
+from dalle_studio.core import work
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "DALLE_STUDIO_ENGINE_TOKEN"  # how the token reaches the engine process (engine/__main__.py reads it)
@@ -76,7 +78,7 @@ class EngineSupervisor:
         """
         if self.is_running() and self._base_url is not None:
             return self._base_url, self.token, False
-        return await asyncio.to_thread(self._ensure_running_blocking)
+        return await work.run(self._ensure_running_blocking)
 
     def start(self) -> tuple[str, str, bool]:
         """Blocking form of :meth:`ensure_running` (for scripts and tests without a loop)."""

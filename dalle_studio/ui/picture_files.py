@@ -15,6 +15,7 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from dalle_studio.core import work
 from dalle_studio.core.atomic import atomic_write_bytes
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document, blank_image
@@ -63,7 +64,7 @@ class PictureFiles(QObject):
             return loaded, pil_to_qimage(loaded.rgba)
 
         try:
-            loaded, qimage = await asyncio.to_thread(decode)
+            loaded, qimage = await work.run(decode)
         except ImageLoadError as exc:
             self._fail(str(exc))
             return False
@@ -131,8 +132,8 @@ class PictureFiles(QObject):
                 qimage_to_pil(image).save(buffer, "PNG", compress_level=6)
                 return buffer.getvalue()
 
-            data = await asyncio.to_thread(encode)
-            await asyncio.to_thread(atomic_write_bytes, target, data)
+            data = await work.run(encode)
+            await work.run(atomic_write_bytes, target, data)
             return target
 
         return self.tasks.start(run(), f"exporting {target.name}")
