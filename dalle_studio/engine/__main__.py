@@ -18,7 +18,7 @@ import uvicorn
 
 from dalle_studio.core.images import set_pixel_limit
 from dalle_studio.engine.pictures import MAX_PIXELS
-from dalle_studio.engine.server import EngineConfig, create_app
+from dalle_studio.engine.server import DEFAULT_WORKERS, EngineConfig, create_app
 from dalle_studio.engine.supervisor import TOKEN_ENV
 
 
@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token", default=None,
                         help=f"require 'Authorization: Bearer TOKEN' on every request (or set ${TOKEN_ENV})")
     parser.add_argument("--max-request-mb", type=int, default=128, help="largest request body, in MB (default 128)")
-    parser.add_argument("--workers", type=int, default=2, help="requests worked on at once (default 2)")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                        help=f"requests worked on at once (default: half the processor cores, here {DEFAULT_WORKERS})")
     parser.add_argument("--max-queue", type=int, default=16,
                         help="requests that may wait for a worker, first come first served; more get a 429 with "
                              "Retry-After (default 16)")

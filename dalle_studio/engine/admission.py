@@ -1,9 +1,14 @@
 """First come, first served, with a bounded queue: how the engine shares its worker threads between requests.
 
-Each edit or variation takes one *turn* for all of its work (decoding, filling, encoding, building the answer), so
-a request that arrived first is answered first: without turns, every request's last step queued behind every other
-request's fill and all the answers of a burst arrived together at the end. At most ``workers`` requests work at
-once; at most ``max_waiting`` more wait, in arrival order; beyond that the answer is a 429 with ``Retry-After``.
+An edit or a variation takes one *turn* the moment it arrives, before its body is read, and keeps it for all of its
+work (reading the upload, decoding, filling, encoding, building the answer). So the request that arrived first is
+answered first: without turns, every request's last step queued behind every other request's fill, and every
+upload of a burst was read interleaved with the others before the first could start, so all the answers of a burst
+arrived together at the end. The bodies of waiting requests stay unread in their sockets (the server stops reading a
+connection whose body nobody asks for), which also bounds memory.
+
+At most ``workers`` requests work at once; at most ``max_waiting`` more wait, in arrival order; beyond that the
+answer is a 429 with ``Retry-After``, at once.
 """
 
 from __future__ import annotations
@@ -16,6 +21,20 @@ from collections import deque
 from collections.abc import AsyncIterator
 
 from dalle_studio.api.errors import APIStatusError
+
+
+class Turn:
+    """One request's turn; :meth:`release` (idempotent) hands it to the next waiting request."""
+
+    def __init__(self, turns: Turns) -> None:
+        self._turns = turns
+        self._began = time.monotonic()
+        self._released = False
+
+    def release(self) -> None:
+        if not self._released:
+            self._released = True
+            self._turns._finished(time.monotonic() - self._began)
 
 
 class Turns:
@@ -32,20 +51,10 @@ class Turns:
         return {"working": self._working, "waiting": len(self._waiting), "workers": self.workers,
                 "max_waiting": self.max_waiting}
 
-    def refuse_when_full(self) -> None:
-        """Raise the 429 now if a request arriving now would be refused."""
-        if self._full():
-            raise self._busy()
-
-    def _full(self) -> bool:
-        return (self._working >= self.workers or bool(self._waiting)) and len(self._waiting) >= self.max_waiting
-
-    @contextlib.asynccontextmanager
-    async def take(self, *, admitted: bool = False) -> AsyncIterator[None]:
-        """Wait for this request's turn (raises the 429 when the queue is full, unless ``admitted`` already by
-        :meth:`refuse_when_full`); release it on leaving."""
+    async def acquire(self) -> Turn:
+        """Wait for this request's turn, in arrival order; the 429 at once when the queue is full."""
         if self._working >= self.workers or self._waiting:
-            if not admitted and len(self._waiting) >= self.max_waiting:
+            if len(self._waiting) >= self.max_waiting:
                 raise self._busy()
             ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiting.append(ready)
@@ -55,19 +64,26 @@ class Turns:
                 if ready in self._waiting:
                     self._waiting.remove(ready)
                 elif ready.done() and not ready.cancelled():
-                    self._release()  # the turn was handed over just as the client went away: pass it on
+                    self._hand_on()  # the turn came just as the client went away: pass it on
                 raise
         else:
             self._working += 1
-        began = time.monotonic()
-        try:
-            yield
-        finally:
-            self._recent_s.append(time.monotonic() - began)
-            self._release()
+        return Turn(self)
 
-    def _release(self) -> None:
-        """Hand the slot to the first waiting request, or free it."""
+    @contextlib.asynccontextmanager
+    async def take(self) -> AsyncIterator[Turn]:
+        turn = await self.acquire()
+        try:
+            yield turn
+        finally:
+            turn.release()
+
+    def _finished(self, seconds: float) -> None:
+        self._recent_s.append(seconds)
+        self._hand_on()
+
+    def _hand_on(self) -> None:
+        """Give the slot to the first waiting request, or free it."""
         while self._waiting:
             ready = self._waiting.popleft()
             if not ready.done():

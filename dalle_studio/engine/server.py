@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -26,7 +28,7 @@ from dalle_studio.api.models import ModelSpec
 from dalle_studio.api.requests import EditRequest, GenerateRequest, VariationRequest
 from dalle_studio.core.work import Background
 from dalle_studio.engine import catalog, pictures, responses, work
-from dalle_studio.engine.admission import Turns
+from dalle_studio.engine.admission import Turn, Turns
 from dalle_studio.engine.errors import engine_error, error_response
 from dalle_studio.engine.forms import BodyTooLarge, read_form, read_json
 from dalle_studio.engine.guard import Guard
@@ -37,6 +39,9 @@ log = logging.getLogger(__name__)
 SEED_HEADER = "x-engine-seed"
 _USER_SEED = re.compile(r"(?:^|[^0-9A-Za-z])seed[:=](\d{1,18})\b")
 T = TypeVar("T")
+# Requests worked on at once. Each fill is single-threaded; half the cores keeps a burst's first answer at about one
+# edit's time (two fills sharing a 2-core laptop each took twice as long) and leaves the rest for the app beside it.
+DEFAULT_WORKERS = max(1, (os.cpu_count() or 2) // 2)
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class EngineConfig:
     token: str | None = None
     max_body_bytes: int = 128 * 1024 * 1024
     max_pixels: int = pictures.MAX_PIXELS
-    workers: int = 2
+    workers: int = DEFAULT_WORKERS
     max_waiting: int = 16
     allowed_hosts: tuple[str, ...] = ()
 
@@ -119,22 +124,34 @@ class _EngineState:
             "blank picture and fill it.", param="prompt", code="unsupported_model_capability")
 
     async def edits(self, request: Request) -> Response:
-        form = await read_form(request, max_pixels=self.config.max_pixels)
-        req = EditRequest.from_form(form.fields, form.images, form.mask, image_list=form.image_list,
-                                    default_model=catalog.ENGINE_MODEL_ID)
-        spec = req.validate(self.spec(req.model))
-        pictures.check_output_size(req.size)
-        seed = _seed(request, req.user)
-        headers = {SEED_HEADER: str(seed)}
-        if req.stream:
-            self.turns.refuse_when_full()  # the 429 must come before the stream's 200; the turn is taken inside
-            return StreamingResponse(self._stream_edit(req, spec, seed), media_type="text/event-stream",
-                                     headers={**headers, "cache-control": "no-cache"})
-        async with self.turns.take():  # the whole request in one turn: first come, first answered
+        # The turn is taken on arrival, before the upload is read: first come, first answered (see admission).
+        turn = await self.turns.acquire()
+        try:
+            form = await read_form(request, max_pixels=self.config.max_pixels)
+            req = EditRequest.from_form(form.fields, form.images, form.mask, image_list=form.image_list,
+                                        default_model=catalog.ENGINE_MODEL_ID)
+            spec = req.validate(self.spec(req.model))
+            pictures.check_output_size(req.size)
+            seed = _seed(request, req.user)
+            headers = {SEED_HEADER: str(seed)}
+            if req.stream:  # the stream gives the turn back when it ends, or when the response is done with
+                return StreamingResponse(self._stream_edit(req, spec, seed, turn), media_type="text/event-stream",
+                                         headers={**headers, "cache-control": "no-cache"},
+                                         background=BackgroundTask(turn.release))
             outcome = await self.run(work.edit, req, spec, seed, max_pixels=self.config.max_pixels)
-            return await self._images_response(request, outcome, spec, req.response_format, req.quality, headers)
+            response = await self._images_response(request, outcome, spec, req.response_format, req.quality,
+                                                   headers)
+        except BaseException:
+            turn.release()
+            raise
+        turn.release()
+        return response
 
     async def variations(self, request: Request) -> Response:
+        async with self.turns.take():
+            return await self._variations(request)
+
+    async def _variations(self, request: Request) -> Response:
         form = await read_form(request, max_pixels=self.config.max_pixels)
         if len(form.images) != 1:
             raise engine_error(400, "image: send exactly one picture to vary.", param="image",
@@ -146,10 +163,9 @@ class _EngineState:
         spec = req.validate(self.spec(req.model))
         pictures.check_output_size(req.size)
         seed = _seed(request, req.user)
-        async with self.turns.take():
-            outcome = await self.run(work.variation, req, spec, seed, max_pixels=self.config.max_pixels)
-            return await self._images_response(request, outcome, spec, req.response_format, None,
-                                               {SEED_HEADER: str(seed)})
+        outcome = await self.run(work.variation, req, spec, seed, max_pixels=self.config.max_pixels)
+        return await self._images_response(request, outcome, spec, req.response_format, None,
+                                           {SEED_HEADER: str(seed)})
 
     async def queue(self, request: Request) -> Response:
         """How busy the engine is (not part of the OpenAI API): requests worked on, waiting, and the limits."""
@@ -170,12 +186,14 @@ class _EngineState:
                               quality=quality, store=self.store, base_url=base_url)
         return Response(body, media_type="application/json", headers=headers)
 
-    async def _stream_edit(self, req: EditRequest, spec: ModelSpec, seed: int) -> AsyncIterator[bytes]:
-        """Partial images as the fill progresses (in this request's turn), then one ``completed`` event per result;
-        an ``error`` event if the work fails after the stream has started."""
-        async with self.turns.take(admitted=True):
+    async def _stream_edit(self, req: EditRequest, spec: ModelSpec, seed: int, turn: Turn) -> AsyncIterator[bytes]:
+        """Partial images as the fill progresses (in this request's ``turn``), then one ``completed`` event per
+        result; an ``error`` event if the work fails after the stream has started."""
+        try:
             async for event in self._stream_events(req, spec, seed):
                 yield event
+        finally:
+            turn.release()
 
     async def _stream_events(self, req: EditRequest, spec: ModelSpec, seed: int) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
