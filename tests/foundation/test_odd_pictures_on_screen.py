@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 
 from tests.foundation.test_main_window import wait
-from tests.foundation.test_odd_pictures_everywhere import CASES, H, QUADRANTS, W
+from tests.foundation.test_odd_pictures_everywhere import CASES, QUADRANTS, H, W
 
 
 @pytest.mark.parametrize("case", ["png-16bit-grey", "jpeg-exif-5", "jpeg-exif-6", "jpeg-exif-7", "jpeg-exif-8",
