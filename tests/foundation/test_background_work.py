@@ -71,3 +71,18 @@ def test_undo_steps_are_compacted_in_order_on_the_one_ordered_worker(qapp, monke
     doc.wait_for_compaction()
     assert len(ran) == 12 and {name for name, _ in ran} == {"background-ordered_0"}, ran
     assert threading.active_count() <= threads_before + 1  # at most the ordered worker itself was started
+
+
+def test_the_gallerys_work_runs_in_order_on_the_ordered_worker_and_answers_on_the_ui_thread(qtbot):
+    from dalle_studio.ui.gallery.background import Background as GalleryBackground
+
+    gallery = GalleryBackground()
+    ran: list[tuple[int, str]] = []
+    answered: list[tuple[int, bool]] = []
+    for n in range(5):
+        gallery.run(f"step {n}", lambda n=n: ran.append((n, threading.current_thread().name)) or n,
+                    lambda n: answered.append((n, threading.current_thread() is threading.main_thread())))
+    with qtbot.waitSignal(gallery.idle, timeout=10_000):
+        pass
+    assert ran == [(n, "background-ordered_0") for n in range(5)]
+    assert answered == [(n, True) for n in range(5)]
