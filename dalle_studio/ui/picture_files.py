@@ -53,7 +53,13 @@ class PictureFiles(QObject):
         """Open the picture named on the command line, whose decode started with the app (see ``early_open``)."""
 
         def load() -> LoadedImage:
-            loaded = early.full.result()
+            try:
+                loaded = early.full.result()
+            except ImageLoadError as exc:
+                if exc.kind != "too_large":
+                    raise
+                # The early decode ran before the settings, at the default limit; the user may allow more.
+                return load_image_file(early.path, max_pixels=self._max_pixels())
             width, height = loaded.size
             if width * height > self._max_pixels():  # beyond the user's limit: the usual refusal, in its words
                 return load_image_file(early.path, max_pixels=self._max_pixels())
