@@ -34,6 +34,7 @@ from dalle_studio.api.errors import (
     AuthenticationError,
     ImagesAPIError,
     PermissionDeniedError,
+    UndecodableImageError,
 )
 from dalle_studio.api.keys import SecretKey
 from dalle_studio.api.models import ModelSpec
@@ -45,6 +46,7 @@ from dalle_studio.api.results import (
     ResultImage,
     Usage,
     decode_b64_image,
+    undecodable,
     usage_from,
 )
 from dalle_studio.api.streaming import PartialCallback, read_image_stream
@@ -54,16 +56,21 @@ from dalle_studio.api.validation import MAX_N
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 
 
-def _result(images: list[ResultImage], payload: dict[str, Any], *, created: Any, model: str,
-            usage: Usage | None) -> ImagesResult:
-    """An :class:`ImagesResult` with the settings the server reports it used (size, quality, background, format)."""
+def _result(decoded: list[ResultImage | UndecodableImageError], payload: dict[str, Any], *, created: Any,
+            model: str, usage: Usage | None) -> ImagesResult:
+    """An :class:`ImagesResult` with the settings the server reports it used (size, quality, background, format).
+    Pictures that did not decode are its ``errors`` beside the good ones, or raised when there are none."""
     def text(key: str) -> str | None:
         value = payload.get(key)
         return value if isinstance(value, str) else None
 
-    return ImagesResult(images=tuple(images), created=created if isinstance(created, int) else None, model=model,
+    images = tuple(d for d in decoded if isinstance(d, ResultImage))
+    errors = tuple(d for d in decoded if isinstance(d, UndecodableImageError))
+    if errors and not images:
+        raise errors[0]
+    return ImagesResult(images=images, created=created if isinstance(created, int) else None, model=model,
                         size=text("size"), quality=text("quality"), background=text("background"),
-                        output_format=text("output_format"), usage=usage)
+                        output_format=text("output_format"), usage=usage, errors=errors)
 
 
 class ImagesClient:
@@ -191,7 +198,11 @@ class ImagesClient:
             if not isinstance(error, Exception):
                 raise error  # cancellation and the like
         if not results:
-            raise errors[0]
+            first = errors[0]
+            if isinstance(first, UndecodableImageError):  # keep every paid-for picture, not the first request's
+                first.pictures = tuple(p for err in errors if isinstance(err, UndecodableImageError)
+                                       for p in err.pictures)
+            raise first
         usages = [r.usage for r in results if r.usage is not None]
         usage = None
         for u in usages:
@@ -200,7 +211,7 @@ class ImagesClient:
         return dataclasses.replace(
             first, images=tuple(img for r in results for img in r.images), usage=usage,
             attempts=sum(r.attempts for r in results) + sum(getattr(e, "attempts", 1) for e in errors),
-            errors=tuple(e for e in errors if isinstance(e, Exception)),
+            errors=tuple(e for r in results for e in r.errors) + tuple(e for e in errors if isinstance(e, Exception)),
         )
 
     def _build(self, method: str, endpoint: str, model: str | None = None, **kw: Any) -> httpx.Request:
@@ -259,7 +270,26 @@ class ImagesClient:
         last = completed[-1]
         return _result(images, last, created=last.get("created_at"), model=model, usage=usage)
 
-    async def _decode_entries(self, entries: list[dict[str, Any]]) -> list[ResultImage]:
+    async def _decode_entries(self, entries: list[dict[str, Any]]) -> list[ResultImage | UndecodableImageError]:
+        """The answer's pictures, each checked to decode (in a worker thread: every pixel is decoded once). The
+        pictures that do not decode come back as one :class:`UndecodableImageError` carrying their bytes, in
+        place of the first of them; the caller raises it when nothing else came back."""
+        images = await self._fetch_entries(entries)
+        reasons = await asyncio.to_thread(lambda: [undecodable(image.data) for image in images])
+        bad = [(i, reason) for i, reason in enumerate(reasons) if reason is not None]
+        if not bad:
+            return list(images)
+        which = ", ".join(str(i + 1) for i, _ in bad)
+        sizes = ", ".join(f"{images[i].format or 'unknown'}, {len(images[i].data):,} bytes" for i, _ in bad)
+        error = UndecodableImageError(
+            f"{'Image' if len(bad) == 1 else 'Images'} {which} of {len(images)} from {self._where} "
+            f"{'does' if len(bad) == 1 else 'do'} not decode ({sizes}): {bad[0][1]}.",
+            pictures=tuple(images[i].data for i, _ in bad), reason=bad[0][1])
+        good: list[ResultImage | UndecodableImageError] = [img for img, r in zip(images, reasons, strict=True)
+                                                           if r is None]
+        return [*good, error]
+
+    async def _fetch_entries(self, entries: list[dict[str, Any]]) -> list[ResultImage]:
         """b64 entries decoded in one worker thread; url entries downloaded in parallel."""
         b64 = [(i, e["b64_json"]) for i, e in enumerate(entries) if e.get("b64_json")]
         urls = [(i, e["url"]) for i, e in enumerate(entries) if not e.get("b64_json") and e.get("url")]

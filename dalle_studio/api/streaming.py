@@ -23,6 +23,7 @@ from httpx_sse import EventSource, SSEError
 from dalle_studio.api.errors import APIConnectionError, APIResponseError, APITimeoutError, error_from_stream_event
 from dalle_studio.api.requests import image_format
 from dalle_studio.api.results import PartialImage, decode_b64_image
+from dalle_studio.api.transport import describe_transport_error
 
 PartialCallback = Callable[[PartialImage], object]
 
@@ -60,7 +61,7 @@ async def read_image_stream(response: httpx.Response, *, on_partial: PartialCall
     except httpx.TimeoutException as exc:
         raise APITimeoutError(f"{where} stopped sending the stream ({type(exc).__name__}).") from exc
     except httpx.RequestError as exc:  # transport failures, undecodable compressed bodies
-        raise APIConnectionError(f"The stream from {where} was cut off: {exc or type(exc).__name__}.") from exc
+        raise APIConnectionError(f"The stream from {where} was cut off: {describe_transport_error(exc)}.") from exc
     finally:
         await response.aclose()
     if not completed:

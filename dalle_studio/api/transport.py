@@ -12,6 +12,7 @@ Public API:
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import random
@@ -47,10 +48,47 @@ def is_event_stream(response: httpx.Response) -> bool:
     return content_type.partition(";")[0].strip() == "text/event-stream"
 
 
+def _os_error(exc: BaseException) -> OSError | None:
+    """The operating system's error beneath a transport error (httpx and httpcore chain them), if any."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno is not None:
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def describe_transport_error(exc: BaseException) -> str:
+    """What happened to the connection, in words, with the exception's kind: ``the connection was reset by the
+    server (ReadError)``. Never empty (many transport errors have no text of their own)."""
+    kind = type(exc).__name__
+    os_error = _os_error(exc)
+    if os_error is not None and os_error.errno in (errno.ECONNRESET, errno.EPIPE):
+        what = "the connection was reset by the server"
+    elif os_error is not None and os_error.errno == errno.ECONNREFUSED:
+        what = "the connection was refused (nothing is listening there)"
+    elif isinstance(exc, httpx.ConnectError):
+        what = "could not connect"
+    elif isinstance(exc, httpx.RemoteProtocolError):
+        what = "the server closed the connection before its answer was complete"
+    elif isinstance(exc, httpx.ReadError):
+        what = "the connection was reset by the server" if not str(exc) else "the connection broke while reading"
+    elif isinstance(exc, httpx.WriteError):
+        what = "the connection broke while sending the request"
+    elif isinstance(exc, httpx.DecodingError):
+        what = "the answer could not be decompressed"
+    else:
+        what = "the request failed"
+    detail = str(exc).strip() or (os_error.strerror if os_error is not None and os_error.strerror else "")
+    return f"{what} ({kind}{': ' + detail if detail and detail.lower() not in what else ''})"
+
+
 def _transport_error(exc: Exception, where: str) -> ImagesAPIError:
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{where} did not answer in time ({type(exc).__name__}).")
-    return APIConnectionError(f"Could not get an answer from {where}: {exc or type(exc).__name__}.")
+    return APIConnectionError(f"Could not get an answer from {where}: {describe_transport_error(exc)}.")
 
 
 async def send(http: httpx.AsyncClient, build: Callable[[], httpx.Request], *, policy: RetryPolicy,

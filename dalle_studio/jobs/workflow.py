@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QImage
 
 from dalle_studio.api.catalog import ModelChoice
-from dalle_studio.api.errors import ImagesAPIError
+from dalle_studio.api.errors import ImagesAPIError, UndecodableImageError
 from dalle_studio.api.plan import (
     EDIT,
     GENERATION,
@@ -30,7 +31,9 @@ from dalle_studio.api.plan import (
     variation_request,
 )
 from dalle_studio.api.prepare import Placement
+from dalle_studio.api.requests import image_format
 from dalle_studio.api.results import ImagesResult, PartialImage
+from dalle_studio.core.atomic import atomic_write_bytes
 from dalle_studio.core.settings import Setting, Settings, declare
 from dalle_studio.document.document import Document
 from dalle_studio.document.snapshot import StaleSnapshotError
@@ -156,6 +159,34 @@ class Workflow(QObject):
 
     # -- running one job ----------------------------------------------------------------------------------
     async def _run(self, job: Job) -> None:
+        try:
+            await self._run_job(job)
+        except (UndecodableImageError, RefusedAfterHealing) as exc:
+            inner = exc.error if isinstance(exc, RefusedAfterHealing) else exc
+            if isinstance(inner, UndecodableImageError):
+                await self._keep_undecodable(job, inner)
+            raise
+
+    async def _keep_undecodable(self, job: Job, error: UndecodableImageError) -> None:
+        """Paid-for bytes that are not a usable picture go beside the library (``undecodable/``) as they arrived,
+        so the user can find them (the job's message names the files) and show them to the provider."""
+        folder = self.library.folder / "undecodable"
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+
+        def write() -> tuple[str, ...]:
+            paths = []
+            for i, data in enumerate(error.pictures, start=1):
+                path = folder / f"{stamp}-job{job.id}-{i}.{image_format(data) or 'bin'}"
+                atomic_write_bytes(path, data)
+                paths.append(str(path))
+            return tuple(paths)
+
+        try:
+            error.kept_at = await asyncio.to_thread(write)
+        except OSError as exc:
+            log.error("could not keep the bytes of an undecodable result: %s", exc)
+
+    async def _run_job(self, job: Job) -> None:
         inp = job.input
         provider = self.hub.provider(inp.provider)
         engine = self.hub.is_engine(provider)
@@ -177,6 +208,9 @@ class Workflow(QObject):
             except ImagesAPIError as again:
                 raise RefusedAfterHealing(again, healed.reasons[-1]) from again
         result, framed, keep, placement, source_png, mask_png = sent
+        for error in result.errors:
+            if isinstance(error, UndecodableImageError):
+                await self._keep_undecodable(job, error)
         cost = None if engine else self.spending.record(inp.model, result.usage, inp.params, inp.estimate)
         await self._file_and_stage(job, result, framed, keep, placement, source_png, mask_png, cost)
         if result.errors and job.results:
