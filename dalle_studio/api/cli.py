@@ -78,7 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--key-env", default=None, help="environment variable holding the key (default "
                        "OPENAI_API_KEY, or AZURE_OPENAI_API_KEY for Azure)")
     where.add_argument("--max-retries", type=int, default=2)
-    where.add_argument("--timeout", type=float, default=600.0, help="seconds per request")
+    where.add_argument("--timeout", type=float, default=600.0,
+                       help="the longest one request may take in all, in seconds, from sending it to the last byte "
+                       "of its answer (default 600; a retry starts afresh; with --partial-images each partial image "
+                       "starts the clock again, up to 3 times)")
+    where.add_argument("--idle-timeout", type=float, default=60.0,
+                       help="once an answer has begun to arrive, give up when nothing more comes for this many "
+                       "seconds (default 60)")
 
     gpt = argparse.ArgumentParser(add_help=False)
     gpt.add_argument("--quality", default=None)
@@ -211,7 +217,7 @@ async def _run(args: argparse.Namespace) -> tuple[ImagesResult, dict[str, Any]]:
     def progress(partial: Any) -> None:
         print(f"partial image {partial.index + 1} received", file=sys.stderr)
 
-    async with ImagesClient(provider, key, timeout=args.timeout,
+    async with ImagesClient(provider, key, timeout=args.timeout, idle_timeout=args.idle_timeout,
                             retry=RetryPolicy(max_retries=args.max_retries)) as client:
         if isinstance(request, GenerateRequest):
             result = await client.generate(request, on_partial=progress, per_request=plan.per_request)

@@ -6,7 +6,9 @@ Public API:
   ``vary(request)``, ``list_models()``, ``models(today)``, ``prepare_edit(...)``,
   ``per_request_limit(spec)``, ``aclose()`` (also an async context manager). ``timeout`` applies when the client
   creates its own ``httpx.AsyncClient``; a passed-in ``http`` client keeps its own settings.
-- :data:`DEFAULT_TIMEOUT` — 600 s overall, 5 s to connect (the SDK's).
+- :data:`DEFAULT_TIMEOUT` — 600 s for one attempt of a request in all, 5 s to connect; ``timeout`` is that
+  deadline (see :func:`dalle_studio.api.transport.send`), ``idle_timeout`` (:data:`DEFAULT_IDLE_TIMEOUT`, 60 s)
+  the longest silence once an answer's body has begun; a stream's deadline restarts at each partial image.
 
 Contract: requests are validated against the model before anything is sent; JSON and multipart bodies are what the
 official SDK sends; retries follow the SDK; ``n`` beyond what the model (or provider) makes per request is reached
@@ -54,6 +56,7 @@ from dalle_studio.api.transport import RetryPolicy, is_event_stream, read_json, 
 from dalle_studio.api.validation import MAX_N
 
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_IDLE_TIMEOUT = 60.0  # once an answer's body has begun, the longest silence before giving up
 
 
 def _result(decoded: list[ResultImage | UndecodableImageError], payload: dict[str, Any], *, created: Any,
@@ -78,11 +81,18 @@ class ImagesClient:
 
     def __init__(self, provider: Provider, api_key: SecretKey | str | None = None, *,
                  http: httpx.AsyncClient | None = None, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-                 retry: RetryPolicy | None = None, max_concurrency: int = 8,
+                 idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT, retry: RetryPolicy | None = None,
+                 max_concurrency: int = 8,
                  max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES, user_agent: str = "DALL-E-Studio") -> None:
         self.provider = provider
         self._key = SecretKey(api_key) if isinstance(api_key, str) else api_key
         self._own_http = http is None
+        if not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout, connect=DEFAULT_TIMEOUT.connect)
+        # The deadline of one attempt (the Preferences' request timeout); httpx's own read limit is the same, so it
+        # never cuts a request short while the provider is (silently) making the picture.
+        self.deadline: float | None = timeout.read
+        self.idle_timeout = idle_timeout
         self._http = http or httpx.AsyncClient(timeout=timeout, headers={"User-Agent": user_agent})
         self.retry = retry or RetryPolicy()
         self.max_concurrency = max(1, max_concurrency)
@@ -233,7 +243,8 @@ class ImagesClient:
                     index: int) -> ImagesResult:
         streaming = bool(getattr(request, "stream", False))
         response, attempts = await send(self._http, self._builder(request), policy=self.retry,
-                                        where=self._where, model=request.model, allow_stream=streaming)
+                                        where=self._where, model=request.model, allow_stream=streaming,
+                                        deadline=self.deadline, idle=self.idle_timeout)
         try:
             if not (streaming and is_event_stream(response)):
                 # Several megabytes of base64 per image: parsed in a thread, not on the UI's loop.
@@ -244,7 +255,7 @@ class ImagesClient:
                     def callback(p: PartialImage) -> object:
                         return on_partial(dataclasses.replace(p, request=index))
                 completed = await read_image_stream(response, on_partial=callback, model=request.model,
-                                                    where=self._where)
+                                                    where=self._where, deadline=self.deadline)
                 result = await self._from_events(completed, request.model)
         except ImagesAPIError as exc:
             exc.attempts = attempts

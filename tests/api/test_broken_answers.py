@@ -63,3 +63,72 @@ def test_a_result_url_that_does_not_decode(server, make_client, base_url):
     assert info.value.pictures == (TRUNCATED_PNG,)
 
 
+
+
+def test_a_trickled_body_is_cut_off_at_the_deadline_of_the_attempt(server, make_client):
+    from .server import trickle
+
+    # One byte every 50 ms never trips a per-read timeout of 0.5 s; the deadline of the whole attempt (1 s) does.
+    server.then(trickle(0.05))
+    with pytest.raises(e.APITimeoutError) as info:
+        call(make_client(max_retries=0, timeout=1.0, idle_timeout=0.5), "generate", GPT)
+    assert "not complete within 1 s" in str(info.value) and "Test server" in str(info.value)
+
+
+def test_a_body_that_stalls_is_cut_off_at_the_idle_limit(server, make_client):
+    from .server import stall_mid_body
+
+    server.then(stall_mid_body(5.0))
+    with pytest.raises(e.APITimeoutError) as info:
+        call(make_client(max_retries=0, timeout=30.0, idle_timeout=0.3), "generate", GPT)
+    assert "sent nothing for 0.3 s" in str(info.value)
+
+
+def test_a_stream_that_trickles_is_cut_off(server, make_client):
+    stream = GenerateRequest(model="gpt-image-1", prompt="x", stream=True, partial_images=1)
+    body = b"event: image_generation.partial_image\ndata: " + b"x" * 10_000
+    server.then(lambda h, rec: _sse_trickle(h, body))
+    with pytest.raises(e.APITimeoutError):
+        call(make_client(max_retries=0, timeout=1.0, idle_timeout=0.5), "generate", stream)
+
+
+def _sse_trickle(h, body: bytes) -> None:
+    import time
+
+    h.send_response(200)
+    h.send_header("Content-Type", "text/event-stream")
+    h.end_headers()
+    try:
+        for i in range(len(body)):
+            h.wfile.write(body[i:i + 1])
+            h.wfile.flush()
+            time.sleep(0.05)
+    except OSError:
+        pass
+    h.close_connection = True
+
+
+def test_the_help_says_what_the_timeouts_mean(capsys):
+    from dalle_studio.api.cli import build_parser
+    from dalle_studio.api.settings import SETTINGS
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["generate", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "--timeout" in shown and "in all" in shown and "--idle-timeout" in shown
+    request_help = SETTINGS["api.timeout_s"].description
+    assert "in all" in request_help and "partial image" in request_help
+    assert "nothing more comes" in SETTINGS["api.idle_timeout_s"].description
+
+
+def test_a_stream_showing_progress_may_take_longer_in_all_than_the_deadline(server, make_client):
+    from .server import sse_answer
+
+    # Three partial images and the final one, 0.7 s apart: 2.1 s in all against a 1.5 s deadline, which each
+    # picture restarts.
+    server.then(sse_answer(n_partials=3, pause=0.7))
+    stream = GenerateRequest(model="gpt-image-1", prompt="x", stream=True, partial_images=3)
+    partials = []
+    result = call(make_client(max_retries=0, timeout=1.5, idle_timeout=0.5), "generate", stream,
+                  on_partial=partials.append)
+    assert len(result.images) == 1 and len(partials) == 3
