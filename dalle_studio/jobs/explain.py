@@ -79,12 +79,12 @@ def _words(exc: e.APIStatusError) -> str:
 def _undecodable_words(exc: e.UndecodableImageError) -> str:
     """A picture that does not decode: the provider's fault, what arrived, and where its bytes were kept."""
     count = len(exc.pictures)
-    what = "a picture that cannot be opened" if count == 1 else f"{count} pictures that cannot be opened"
+    what = "a damaged picture" if count == 1 else f"{count} damaged pictures"
     if exc.kept_at:
         kept = f" The bytes received were kept as {' and '.join(exc.kept_at)}."
     else:
         kept = " The bytes received could not be kept."
-    return f"The provider sent {what} (damaged or cut short): a fault on the provider's side. {exc.message}{kept}"
+    return f"The provider sent {what}. {exc.message}{kept}"
 
 
 def explain(exc: BaseException) -> JobError:
@@ -133,7 +133,7 @@ def explain(exc: BaseException) -> JobError:
     if isinstance(exc, e.APIConnectionError):
         return JobError(message, "Check the network connection, then press Retry.")
     if isinstance(exc, e.UndecodableImageError):
-        return JobError(message, "The provider's fault, not your picture's or prompt's: press Retry (the request is "
+        return JobError(message, "A fault on the provider's side, not in your picture or prompt: press Retry (it is "
                         "paid for again), or try another model or provider.")
     if isinstance(exc, e.ImagesAPIError):
         return JobError(message, "Press Retry; if it happens again, try another model or provider.")
