@@ -132,3 +132,25 @@ def test_a_stream_showing_progress_may_take_longer_in_all_than_the_deadline(serv
     result = call(make_client(max_retries=0, timeout=1.5, idle_timeout=0.5), "generate", stream,
                   on_partial=partials.append)
     assert len(result.images) == 1 and len(partials) == 3
+
+
+def test_a_stream_reset_midway_says_what_happened(server, make_client):
+    import socket
+    import struct
+
+    def act(h, rec):
+        h.send_response(200)
+        h.send_header("Content-Type", "text/event-stream")
+        h.end_headers()
+        h.wfile.write(b"event: image_generation.partial_image\ndata: {\"type\": ")
+        h.wfile.flush()
+        h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        h.close_connection = True
+        h.connection.close()
+
+    server.then(act)
+    stream = GenerateRequest(model="gpt-image-1", prompt="x", stream=True, partial_images=1)
+    with pytest.raises(e.APIConnectionError) as info:
+        call(make_client(max_retries=0), "generate", stream)
+    message = str(info.value)
+    assert "cut off" in message and "Test server" in message and "Error" in message and ": ." not in message
