@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # loaded after the window shows (see run)
     from dalle_studio.jobs.tasks import TaskRegistry
     from dalle_studio.jobs.workflow import Workflow
     from dalle_studio.library import Library
+    from dalle_studio.ui.canvas.draft_preview import DraftPreview
     from dalle_studio.ui.canvas.panels import CanvasUi
     from dalle_studio.ui.canvas.tool_state import CanvasTools
     from dalle_studio.ui.gallery.panel import GalleryPanel
@@ -234,6 +235,21 @@ async def populate_in_turns(window: MainWindow, paths: AppPaths, after_step: Cal
         after_step()
 
 
+def _draft_preview(window: MainWindow, early: EarlyOpen | None) -> DraftPreview | None:
+    """With a picture on the command line, the canvas's place shows its draft as soon as it is decoded, before the
+    canvas itself loads (see ``ui.canvas.draft_preview``); the full decode starts once the draft is on screen."""
+    if early is None:
+        return None
+    from dalle_studio.ui.canvas.draft_preview import DraftPreview
+
+    preview = DraftPreview()
+    window.setCentralWidget(preview)
+    preview.first_painted.connect(early.go_on)
+    mailbox = preview.mailbox  # held by the callback: a draft decoded after the canvas came goes nowhere
+    early.draft.add_done_callback(lambda done: mailbox.arrived.emit(done.result()))
+    return preview
+
+
 def _import_while_painting(app: QApplication, modules: tuple[str, ...]) -> None:
     """Import ``modules`` on a worker thread while the UI thread goes on answering: what the asyncio loop itself
     needs, before there is a loop to hand work to a thread."""
@@ -359,8 +375,6 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     after the first paint, its imports off the UI thread, the canvas first so the picture can be painted on it
     while the gallery, the panels and the workflow are still loading."""
     paths = AppPaths.default().ensure()
-    setup_logging(paths.log_file)
-    log.info("%s %s starting", APP_NAME, __version__)
     settings = Settings.load(paths.settings_file)
     if image and early is None:
         from dalle_studio.document.early_open import EarlyOpen
@@ -374,14 +388,23 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     icon = resources_dir() / "icons" / "dalle-studio.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    # The style and palette before any widget exists: set later, they would re-polish every widget of the window.
+    follow_color_scheme(app, settings)  # parented to the app: follows the setting until the app quits
     window = create_window(paths, settings)
-    follow_color_scheme(app, window.settings)  # parented to the app: follows the setting until the app quits
+    preview = _draft_preview(window, early)
+    probe = StartupProbe(app) if os.environ.get(QUIT_WHEN_SHOWN_ENV) else None
+    if probe and early is not None:  # watched from the first frame on: the draft may be in it
+        probe.when_painted(window, lambda: preview.has_picture() if window.canvas is None
+                           else not window.canvas.content_rect().isEmpty(), "picture shown")
+        probe.when_painted(window, lambda: window.document is not None and not window.document.is_empty,
+                           "picture full")
     window.show()
     app.processEvents()  # on screen now; what follows fills it in
-    probe = StartupProbe(app) if os.environ.get(QUIT_WHEN_SHOWN_ENV) else None
     if probe:
         probe.shown()
-    _import_while_painting(app, ("asyncio", "qasync"))
+    _import_while_painting(app, ("asyncio", "qasync", "logging.handlers"))
+    setup_logging(paths.log_file)  # after the first frame: the log file's handler needs socket, pickle, queue
+    log.info("%s %s starting", APP_NAME, __version__)
     import asyncio
 
     import qasync
@@ -404,11 +427,6 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
 
     if early is not None:
         early.draft.add_done_callback(lambda _: loop.call_soon_threadsafe(show_draft))
-        if probe:
-            probe.when_painted(window, lambda: window.canvas is not None and not window.canvas.content_rect()
-                               .isEmpty(), "picture shown")
-            probe.when_painted(window, lambda: window.document is not None and not window.document.is_empty,
-                               "picture full")
 
     def open_picture(restored: bool) -> None:
         if early is not None and not restored:

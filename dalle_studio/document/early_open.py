@@ -69,7 +69,6 @@ def _draft(path: Path, max_pixels: int) -> Draft | None:
     from PIL import Image
 
     from dalle_studio.document.image_io import to_rgba
-    from dalle_studio.document.qimage import pil_to_qimage
 
     with Image.open(path) as image:
         width, height = image.size
@@ -79,4 +78,7 @@ def _draft(path: Path, max_pixels: int) -> Draft | None:
         image.draft("RGB", (width // scale, height // scale))
         reduced = to_rgba(image)  # loads it; upright, sRGB
         factor = width / image.size[0]
+    # Only now Qt's image class: the UI thread is importing QtGui meanwhile, and the decode need not wait for it.
+    from dalle_studio.document.qimage import pil_to_qimage
+
     return Draft(pil_to_qimage(reduced), round(reduced.width * factor), round(reduced.height * factor))
