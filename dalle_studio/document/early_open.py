@@ -12,10 +12,13 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
     from dalle_studio.document.image_io import LoadedImage
 
 DRAFT_ABOVE = 4_000_000  # pixels: smaller pictures decode whole about as fast as a draft would
@@ -24,11 +27,22 @@ DRAFT_EDGE = 1024  # the draft's longer side is at least this (a window's worth 
 
 @dataclass(frozen=True)
 class Draft:
-    """A reduced decode: ``image`` (a QImage, upright, RGBA) stands for a picture of ``width`` x ``height``."""
+    """A reduced decode: ``rgba`` (upright, straight alpha, ``size`` pixels) stands for a picture of ``width`` x
+    ``height``; :attr:`image` is it as a QImage."""
 
-    image: object  # QImage; QtGui is imported by the thread, not here (this module loads before Qt does)
+    rgba: bytes
+    size: tuple[int, int]
     width: int
     height: int
+
+    @cached_property
+    def image(self) -> QImage:
+        """Made on first use, by the UI thread that shows it: the decoding thread never touches Qt, whose types
+        are set up lazily while the UI thread is setting up its own."""
+        from PySide6.QtGui import QImage
+
+        w, h = self.size
+        return QImage(self.rgba, w, h, w * 4, QImage.Format.Format_RGBA8888).copy()  # owns its pixels
 
 
 class EarlyOpen:
@@ -78,7 +92,5 @@ def _draft(path: Path, max_pixels: int) -> Draft | None:
         image.draft("RGB", (width // scale, height // scale))
         reduced = to_rgba(image)  # loads it; upright, sRGB
         factor = width / image.size[0]
-    # Only now Qt's image class: the UI thread is importing QtGui meanwhile, and the decode need not wait for it.
-    from dalle_studio.document.qimage import pil_to_qimage
-
-    return Draft(pil_to_qimage(reduced), round(reduced.width * factor), round(reduced.height * factor))
+    return Draft(reduced.tobytes("raw", "RGBA"), reduced.size, round(reduced.width * factor),
+                 round(reduced.height * factor))

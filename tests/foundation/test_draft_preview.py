@@ -26,6 +26,11 @@ def _pattern() -> QImage:
     return image
 
 
+def _draft(image: QImage, width: int, height: int) -> Draft:
+    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    return Draft(bytes(rgba.constBits())[: rgba.sizeInBytes()], (rgba.width(), rgba.height()), width, height)
+
+
 def _differing(a: QImage, b: QImage) -> float:
     """The share of pixels whose colours differ by more than a smoothing step."""
     assert a.size() == b.size()
@@ -46,7 +51,7 @@ def test_the_preview_paints_the_draft_where_the_canvas_paints_it(studio, qtbot):
     preview = DraftPreview()
     qtbot.addWidget(preview)
     preview.resize(canvas.viewport().size())
-    preview.show_draft(Draft(draft, 2400, 1800))
+    preview.show_draft(_draft(draft, 2400, 1800))
     preview.show()
     qtbot.waitExposed(preview)
     on_canvas = canvas.viewport().grab().toImage()
@@ -93,7 +98,7 @@ def test_a_draft_that_arrives_after_the_canvas_replaced_the_preview_goes_nowhere
     window.setCentralWidget(preview)
     window.setCentralWidget(QLabel("canvas"))  # deletes the preview, as attaching the canvas does
     qtbot.waitUntil(lambda: not _alive(preview))
-    poster = threading.Thread(target=lambda: mailbox.arrived.emit(Draft(_pattern(), 2400, 1800)))
+    poster = threading.Thread(target=lambda: mailbox.arrived.emit(_draft(_pattern(), 2400, 1800)))
     poster.start()
     poster.join()
     qtbot.wait(20)  # the queued delivery has had its chance: nothing to deliver to, nothing raised
