@@ -139,6 +139,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     turn: the window keeps painting and answering while the rest loads. Returns the :class:`Studio`."""
     yield ("dalle_studio.document.document", "dalle_studio.ui.canvas.view", "dalle_studio.ui.canvas.settings",
            "dalle_studio.ui.picture_files", "dalle_studio.jobs.tasks")
+    from dalle_studio.core.images import follow_pixel_limit
     from dalle_studio.document.document import Document
     from dalle_studio.jobs.tasks import TaskRegistry
     from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
@@ -146,6 +147,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     from dalle_studio.ui.canvas.view import CanvasView
 
     settings = window.settings
+    follow_pixel_limit(settings)  # every picture opened anywhere honours the user's limit
     settings.extend(CANVAS_SETTINGS)
     errors = ErrorReporter(lambda: window, paths.log_file)
     tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
@@ -411,6 +413,9 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    from dalle_studio.core import work
+
+    work.install(loop)  # one pool of background threads: asyncio.to_thread uses it too
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)
     draft_shown = False
