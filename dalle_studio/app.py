@@ -391,7 +391,7 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     # The style and palette before any widget exists: set later, they would re-polish every widget of the window.
-    follow_color_scheme(app, settings)  # parented to the app: follows the setting until the app quits
+    scheme = follow_color_scheme(app, settings)  # parented to the app: follows the setting until the app quits
     window = create_window(paths, settings)
     preview = _draft_preview(window, early)
     probe = StartupProbe(app) if os.environ.get(QUIT_WHEN_SHOWN_ENV) else None
@@ -407,6 +407,7 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     _import_while_painting(app, ("asyncio", "qasync", "logging.handlers"))
     setup_logging(paths.log_file)  # after the first frame: the log file's handler needs socket, pickle, queue
     log.info("%s %s starting", APP_NAME, __version__)
+    scheme.announce()
     import asyncio
 
     import qasync
