@@ -134,11 +134,11 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
 
 
 def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, ...], None, Studio]:
-    """:func:`populate` in steps, the canvas first. Before each step it yields the modules the step imports (or
-    nothing), so that :func:`run` can import them off the UI thread and build each step in its own event-loop
-    turn: the window keeps painting and answering while the rest loads. Returns the :class:`Studio`."""
-    yield ("dalle_studio.document.document", "dalle_studio.ui.canvas.view", "dalle_studio.ui.canvas.settings",
-           "dalle_studio.ui.picture_files", "dalle_studio.jobs.tasks")
+    """:func:`populate` in steps, the canvas first. Before each step it yields the Qt-free modules the step needs
+    (or nothing), so that :func:`run` can import them off the UI thread and build each step in its own event-loop
+    turn: the window keeps painting and answering while the rest loads. Modules that touch PySide6 are imported by
+    the step itself, on the UI thread (see :func:`_import_all`). Returns the :class:`Studio`."""
+    yield CANVAS_STEP_IMPORTS
     from dalle_studio.core.images import follow_pixel_limit
     from dalle_studio.document.document import Document
     from dalle_studio.jobs.tasks import TaskRegistry
@@ -156,13 +156,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     canvas = CanvasView(document, tools)
     window.attach(document, tasks, canvas)
 
-    yield ("dalle_studio.api.keys", "dalle_studio.api.model_data", "dalle_studio.api.settings",
-           "dalle_studio.engine.supervisor",
-           "dalle_studio.jobs.autosave", "dalle_studio.jobs.providers", "dalle_studio.jobs.spending",
-           "dalle_studio.jobs.workflow", "dalle_studio.library", "dalle_studio.library.settings",
-           "dalle_studio.ui.canvas.panels", "dalle_studio.ui.dialogs.providers", "dalle_studio.ui.gallery.panel",
-           "dalle_studio.ui.gallery.thumbnails", "dalle_studio.ui.gallery.wiring", "dalle_studio.ui.jobs.panel",
-           "dalle_studio.ui.prompt.panel", "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
+    yield PANELS_STEP_IMPORTS
     from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
     from dalle_studio.api.settings import SETTINGS as API_SETTINGS
     from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
@@ -269,8 +263,24 @@ def _import_while_painting(app: QApplication, modules: tuple[str, ...]) -> None:
         worker.join(0.002)
 
 
+# What loads on a worker thread while the window paints: for the event loop, then before the canvas and the panels.
+LOOP_IMPORTS = ("asyncio", "logging.handlers")
+CANVAS_STEP_IMPORTS = ("numpy", "PIL.Image", "dalle_studio.core.images")
+PANELS_STEP_IMPORTS = ("httpx", "sqlite3", "keyring", "dalle_studio.api.keys", "dalle_studio.api.model_data",
+                       "dalle_studio.api.settings", "dalle_studio.api.client", "dalle_studio.engine.supervisor",
+                       "dalle_studio.library", "dalle_studio.library.settings")
+# Layers and libraries that never import Qt (import-linter holds the layers to it).
+QT_FREE_PREFIXES = ("dalle_studio.core", "dalle_studio.api", "dalle_studio.library", "dalle_studio.engine", "numpy",
+                    "PIL", "cv2", "httpx", "sqlite3", "keyring", "asyncio", "logging")
+
+
 def _import_all(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` (called on a worker thread). Only Qt-free ones: PySide6 creates its Python types lazily,
+    and two threads doing so at once (a Qt subclass defined on import here while the UI thread paints) crash the
+    process. Those modules are imported by the UI thread, one step per event-loop turn."""
     for name in modules:
+        if not name.startswith(QT_FREE_PREFIXES) or name == "dalle_studio":
+            raise ValueError(f"{name} may touch Qt: import it on the UI thread")
         importlib.import_module(name)
 
 
@@ -409,7 +419,7 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     app.processEvents()  # on screen now; what follows fills it in
     if probe:
         probe.shown()
-    _import_while_painting(app, ("asyncio", "qasync", "logging.handlers"))
+    _import_while_painting(app, LOOP_IMPORTS)
     setup_logging(paths.log_file)  # after the first frame: the log file's handler needs socket, pickle, queue
     log.info("%s %s starting", APP_NAME, __version__)
     scheme.announce()
