@@ -28,8 +28,10 @@ from typing import Literal
 import cv2
 import numpy as np
 
-FillMethod = Literal["telea", "ns", "shiftmap", "fsr", "patchmatch"]
-METHODS: tuple[FillMethod, ...] = ("telea", "ns", "shiftmap", "fsr", "patchmatch")
+from dalle_studio.engine import completion
+
+FillMethod = Literal["telea", "ns", "shiftmap", "fsr", "patchmatch", "completion"]
+METHODS: tuple[FillMethod, ...] = ("telea", "ns", "shiftmap", "fsr", "patchmatch", "completion")
 
 # A hole where 90 % of the pixels are at most this far from a known pixel counts as thin (a scribble, a wire);
 # the percentile ignores the fat spots where strokes cross.
@@ -82,18 +84,16 @@ def patchmatch_available() -> bool:
 
 def choose_method(shape: HoleShape) -> FillMethod:
     """The method the benchmark found best for this hole within the time budget."""
-    if shape.thin or not patchmatch_available():
-        return "telea"
-    return "patchmatch"
+    return "telea" if shape.thin else "completion"
 
 
 def fill(image: np.ndarray, hole: np.ndarray, method: FillMethod | None = None, *, seed: int = 0,
-         budget_px: int | None = None) -> np.ndarray:
+         budget_px: int | None = None, on_level: completion.PreviewCallback | None = None) -> np.ndarray:
     """Fill ``hole`` in ``image`` from the rest of the picture; ``method=None`` picks one for the hole's shape.
 
     ``seed`` makes randomised methods (PatchMatch) reproducible; other methods ignore it. The method works on the
     hole's neighbourhood scaled down to ``budget_px`` pixels (default: the method's own time budget). Pixels outside
-    the hole are returned unchanged.
+    the hole are returned unchanged. ``on_level`` receives the multi-scale completion's coarser stages.
     """
     _check(image, hole)
     if not hole.any():
@@ -102,6 +102,8 @@ def fill(image: np.ndarray, hole: np.ndarray, method: FillMethod | None = None, 
         # Nothing to copy from: a flat mid-grey is the honest answer.
         return np.full_like(image, 128)
     chosen = method or choose_method(measure_hole(hole))
+    if chosen == "completion":
+        return completion.complete(image, hole, seed=seed, budget_px=budget_px, on_level=on_level)
     default_budget, run = _RUNNERS[chosen]
     budget = budget_px or default_budget
     filled = _fill_neighbourhood(image, hole, lambda img, h: run(img, h, seed), budget)
@@ -190,7 +192,7 @@ def _patchmatch(image: np.ndarray, hole: np.ndarray, seed: int) -> np.ndarray:
         return patch_match.inpaint(np.ascontiguousarray(image), hole.astype(np.uint8) * 255, patch_size=3)
 
 
-_RUNNERS: dict[FillMethod, tuple[int, Callable[[np.ndarray, np.ndarray, int], np.ndarray]]] = {
+_RUNNERS: dict[str, tuple[int, Callable[[np.ndarray, np.ndarray, int], np.ndarray]]] = {
     "telea": (DIFFUSION_BUDGET_PX, _telea),
     "ns": (DIFFUSION_BUDGET_PX, _navier_stokes),
     "shiftmap": (SLOW_BUDGET_PX, _shiftmap),
