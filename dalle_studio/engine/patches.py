@@ -207,44 +207,6 @@ def relax_membrane(values: np.ndarray, unknown: np.ndarray, py: np.ndarray, px: 
 
 
 @njit(cache=True)
-def onion_peel(lab: np.ndarray, known: np.ndarray, py: np.ndarray, px: np.ndarray, sources: np.ndarray,
-               r: int) -> None:
-    """Fill the pixels ``(py, px)`` of ``lab`` in that order (outer layer first), each with the centre of the source
-    patch most like its already-known surroundings (exhaustive search over ``sources``): the coarsest level's
-    start, which carries structures in from the hole's edge where a smooth fill would blur them away."""
-    h, w = known.shape
-    channels = lab.shape[2]
-    for k in range(py.shape[0]):
-        y, x = py[k], px[k]
-        best = np.inf
-        by, bx = -1, -1
-        for j in range(sources.shape[0]):
-            sy, sx = sources[j, 0], sources[j, 1]
-            total = 0.0
-            count = 0
-            for dy in range(-r, r + 1):
-                ty = y + dy
-                if ty < 0 or ty >= h:
-                    continue
-                for dx in range(-r, r + 1):
-                    tx = x + dx
-                    if tx < 0 or tx >= w or not known[ty, tx]:
-                        continue
-                    for c in range(channels):
-                        e = lab[ty, tx, c] - lab[sy + dy, sx + dx, c]
-                        total += e * e
-                    count += 1
-            if count > 0:
-                total /= count
-                if total < best:
-                    best, by, bx = total, sy, sx
-        if by >= 0:
-            for c in range(channels):
-                lab[y, x, c] = lab[by, bx, c]
-        known[y, x] = True
-
-
-@njit(cache=True)
 def vote_best(source: np.ndarray, nnf: np.ndarray, weight: np.ndarray, py: np.ndarray, px: np.ndarray, r: int,
               out: np.ndarray) -> None:
     """Set each pixel ``(py[k], px[k])`` of ``out`` to what the single best covering patch (largest ``weight``)
