@@ -30,14 +30,14 @@ VARIERS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
 }
 
 
-def _patches(rgb: np.ndarray) -> np.ndarray:
+def patch_rows(rgb: np.ndarray) -> np.ndarray:
     small = cv2.resize(rgb, (round(64 * rgb.shape[1] / rgb.shape[0]), 64), interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     windows = np.lib.stride_tricks.sliding_window_view(lab, (5, 5, 3))[:, :, 0]
     return windows.reshape(-1, 75).astype(np.float32)
 
 
-def _nearest(a: np.ndarray, b: np.ndarray) -> float:
+def nearest_distance(a: np.ndarray, b: np.ndarray) -> float:
     """Mean over rows of ``a`` of the squared distance (per value) to the nearest row of ``b``."""
     b_norm = (b * b).sum(axis=1)
     best = []
@@ -49,8 +49,8 @@ def _nearest(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def bds(source: np.ndarray, variation: np.ndarray) -> float:
-    s, v = _patches(source), _patches(variation)
-    return _nearest(v, s) + _nearest(s, v)
+    s, v = patch_rows(source), patch_rows(variation)
+    return nearest_distance(v, s) + nearest_distance(s, v)
 
 
 def run(report: Callable[..., None]) -> None:

@@ -108,10 +108,19 @@ def _bds_level(source: np.ndarray, target: np.ndarray, coherence: np.ndarray | N
         target = cv2.resize(target, shape[::-1], interpolation=cv2.INTER_LINEAR)
     valid, ys, xs = _centres(shape)
     sources = np.stack([ys, xs], axis=1)
-    coherence = _field(coherence, ys, xs, shape, valid, sources, seed)
-    completeness = _field(completeness, ys, xs, shape, valid, sources, seed + 1)
     all_y, all_x = (a.astype(np.int32).ravel() for a in np.indices(shape))
     weight = valid.astype(np.float32)
+    if coherence is not None:
+        # Rebuild the target from the upsampled field with this level's own pixels: the upsampled target itself
+        # is blurred, and thin structures (mortar, wires) lost in it would not come back.
+        coherence = _field(coherence, ys, xs, shape, valid, sources, seed)
+        acc = np.zeros_like(source)
+        total = np.zeros(shape, np.float32)
+        patches.vote(source, coherence, weight, all_y, all_x, r, acc, total)
+        target = acc / np.maximum(total, 1e-6)[..., None]
+    else:
+        coherence = _field(None, ys, xs, shape, valid, sources, seed)
+    completeness = _field(completeness, ys, xs, shape, valid, sources, seed + 1)
     source_features = features(source)
     for iteration in range(iterations):
         target_features = features(target)
