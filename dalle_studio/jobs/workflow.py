@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -134,6 +135,11 @@ class Workflow(QObject):
         job.set_status("Starting the engine" if self.hub.is_engine(provider) else "Connecting")
         client = await self.hub.client(provider)
         estimate = None if self.hub.is_engine(provider) else self.spending.estimate(inp.model, inp.params)
+        if self.hub.is_engine(provider):
+            seeded = self._engine_seed(inp)
+        else:
+            inp.params.pop("seed", None)  # a recalled engine seed means nothing to other providers
+            seeded = {}
         framed = keep = None
         placement: Placement | None = None
         source_png = mask_png = None
@@ -160,10 +166,10 @@ class Workflow(QObject):
             if inp.kind is JobKind.VARIATION and not inp.via_edit:
                 result = await client.vary(VariationRequest(image=prepared.image, model=inp.model,
                                                             n=inp.params.get("n"), size=prepared.size,
-                                                            **self._b64(inp)))
+                                                            **self._b64(inp), **seeded))
             else:
                 request = EditRequest(images=prepared.images, mask=prepared.mask, prompt=inp.prompt, model=inp.model,
-                                      size=prepared.size, **self._edit_params(inp))
+                                      size=prepared.size, **self._edit_params(inp), **seeded)
                 result = await client.edit(request, on_partial=self._partial_sink(job))
         cost = None if self.hub.is_engine(provider) else self.spending.record(inp.model, result.usage, inp.params,
                                                                                  estimate)
@@ -171,6 +177,15 @@ class Workflow(QObject):
         if result.errors and job.results:
             job.set_state(JobState.DONE, f"{len(job.results)} results; {len(result.errors)} requests failed: "
                                          f"{explain(result.errors[0]).message}")
+
+    @staticmethod
+    def _engine_seed(inp: JobInput) -> dict[str, Any]:
+        """The engine's seed for this job: a recalled one (Run again), else a new one. It is kept in the job's
+        parameters, so the gallery records it, and sent as ``seed:N`` in ``user``, which the engine reads."""
+        seed = inp.params.get("seed")
+        seed = int(seed) if str(seed).isdigit() else secrets.randbelow(2**31)
+        inp.params["seed"] = seed
+        return {"user": f"seed:{seed}"}
 
     def _generate_request(self, inp: JobInput) -> GenerateRequest:
         allowed = ("n", "size", "quality", "style", "background", "output_format", "moderation")
