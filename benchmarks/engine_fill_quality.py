@@ -5,7 +5,7 @@ two holes of three kinds: ``large`` (a blob of 10-25 %), ``thin`` (strokes), ``o
 side). Methods: ``auto`` (what the engine does), ``patchmatch`` (the pypatchmatch library alone), ``telea`` (OpenCV)
 and, for bands, ``mirror`` (mirror-padding + Telea, the usual classical outpainting).
 
-Figures (medians over the cases, with ``_min`` / ``_max`` for the headline ones):
+Figures (medians over the cases; the headline ones with their min and max):
 - ``engine_psnr_large_gain_db``: auto - patchmatch on large holes (dB), ``engine_ssim_large_gain`` the same for SSIM;
 - ``engine_psnr_outpaint_gain_db``: auto - mirror on bands;
 - ``engine_seam_ratio`` / ``engine_detail_ratio``: auto's seam and detail figures over the truth's, large and
@@ -22,6 +22,7 @@ from collections.abc import Callable
 import numpy as np
 
 from benchmarks import _fill_set as fs
+from benchmarks._util import report_median
 from dalle_studio.engine import fill
 
 Filler = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -55,9 +56,7 @@ def run(report: Callable[..., None]) -> None:
         return [fn(scores) for _, kind, scores in rows if kind in kinds]
 
     def headline(name: str, numbers: list[float], unit: str = "") -> None:
-        report(name, statistics.median(numbers), unit)
-        report(f"{name}_min", min(numbers), unit)
-        report(f"{name}_max", max(numbers), unit)
+        report_median(report, name, numbers, unit)
 
     headline("engine_psnr_large_gain_db", values(("large",), lambda s: s["auto"]["psnr"] - s["patchmatch"]["psnr"]),
              "dB")

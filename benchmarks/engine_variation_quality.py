@@ -12,7 +12,6 @@ Medians over the sample photos and made pictures.
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 
@@ -21,6 +20,7 @@ import numpy as np
 
 from benchmarks import _fill_set as fs
 from benchmarks import _legacy_variations
+from benchmarks._util import report_median
 from dalle_studio.engine import variations
 
 SIDE = 512
@@ -65,8 +65,6 @@ def run(report: Callable[..., None]) -> None:
             start = time.perf_counter()
             vary(square, 3)
             seconds.append(time.perf_counter() - start)
-        report(f"engine_variation_bds{suffix}", statistics.median(scores))
-        report(f"engine_variation_bds{suffix}_min", min(scores))
-        report(f"engine_variation_bds{suffix}_max", max(scores))
-        report(f"engine_variation_diversity{suffix}", statistics.median(diversity))
-        report(f"engine_variation_s{suffix}", statistics.median(seconds), "s")
+        report_median(report, f"engine_variation_bds{suffix}", scores)
+        report_median(report, f"engine_variation_diversity{suffix}", diversity)
+        report_median(report, f"engine_variation_s{suffix}", seconds, "s")

@@ -13,13 +13,14 @@ import base64
 import io
 import json
 import os
-import statistics
 import sys
 import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from benchmarks._util import RUNS, report_median
 
 COUNT, SIZE = 8, (1536, 1024)
 
@@ -148,14 +149,12 @@ def run(report) -> None:
 
     rounds = []
     with loop:
-        for _ in range(3):
+        for _ in range(RUNS):
             rounds.append(loop.run_until_complete(measured()))
         base = loop.run_until_complete(baseline())
         loop.run_until_complete(hub.aclose())
     server.shutdown()
     library.close()
-    p99 = statistics.median(sorted(r)[int(len(r) * 0.99) - 1] for r in rounds)
-    worst = statistics.median(max(r) for r in rounds)
-    report("ui_stall_p99_ms", p99, "ms")
-    report("ui_stall_max_ms", worst, "ms")
+    report_median(report, "ui_stall_p99_ms", [sorted(r)[int(len(r) * 0.99) - 1] for r in rounds], "ms")
+    report_median(report, "ui_stall_max_ms", [max(r) for r in rounds], "ms")
     report("ui_stall_max_baseline_ms", max(base), "ms")
