@@ -3,7 +3,8 @@
 The inner loops of patch-based synthesis touch every pixel of every patch many times; in numpy they would need
 arrays of (pixels x patch area) and be slower still, so they are compiled (numba, ``cache=True``: compiled once per
 machine, then loaded from the cache in milliseconds). Everything here is serial on purpose: the engine runs two
-fills at once on its worker threads, and numba's own thread pool must not be entered from two threads.
+fills at once on its worker threads, and numba's own thread pool must not be entered from two threads. The kernels
+release the GIL (``nogil``), so two fills use both cores and the server keeps answering while they run.
 
 Conventions: pictures are ``float32 (H, W, C)``; a nearest-neighbour field (NNF) is ``int32 (H, W, 2)`` holding,
 for each target patch centre, the centre ``(y, x)`` of its source patch (``-1`` where the pixel is no target);
@@ -16,7 +17,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _next_random(state: np.uint64) -> np.uint64:
     """xorshift64: the kernels' own generator, so a seed gives the same field on every thread and machine."""
     state ^= state << np.uint64(13)
@@ -25,7 +26,7 @@ def _next_random(state: np.uint64) -> np.uint64:
     return state
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _distance(ft: np.ndarray, ty: int, tx: int, fs: np.ndarray, sy: int, sx: int, r: int, limit: float) -> float:
     """Sum of squared differences of two patches, stopping early once past ``limit``."""
     total = 0.0
@@ -40,7 +41,7 @@ def _distance(ft: np.ndarray, ty: int, tx: int, fs: np.ndarray, sy: int, sx: int
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def random_field(ty: np.ndarray, tx: np.ndarray, shape: tuple[int, int], sources: np.ndarray,
                  seed: int) -> np.ndarray:
     """An NNF of size ``shape`` sending each target ``(ty[k], tx[k])`` to a random row of ``sources`` (N, 2)."""
@@ -55,7 +56,7 @@ def random_field(ty: np.ndarray, tx: np.ndarray, shape: tuple[int, int], sources
     return nnf
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def upsample_field(coarse: np.ndarray, ty: np.ndarray, tx: np.ndarray, shape: tuple[int, int], factor: float,
                    valid: np.ndarray, sources: np.ndarray, seed: int) -> np.ndarray:
     """The NNF of a finer level: each target takes its coarse parent's match scaled by ``factor`` and moved by the
@@ -82,7 +83,7 @@ def upsample_field(coarse: np.ndarray, ty: np.ndarray, tx: np.ndarray, shape: tu
     return nnf
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def patchmatch(ft: np.ndarray, fs: np.ndarray, ty: np.ndarray, tx: np.ndarray, nnf: np.ndarray, valid: np.ndarray,
                r: int, iterations: int, max_radius: int, seed: int) -> np.ndarray:
     """Improve ``nnf`` in place (Barnes et al. 2009: propagation from scan neighbours, then random search in
@@ -136,7 +137,7 @@ def patchmatch(ft: np.ndarray, fs: np.ndarray, ty: np.ndarray, tx: np.ndarray, n
     return cost
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def vote(source: np.ndarray, nnf: np.ndarray, weight: np.ndarray, py: np.ndarray, px: np.ndarray, r: int,
          acc: np.ndarray, total: np.ndarray) -> None:
     """Add to ``acc`` / ``total`` at each pixel ``(py[k], px[k])`` the colours every covering target patch proposes
@@ -162,7 +163,7 @@ def vote(source: np.ndarray, nnf: np.ndarray, weight: np.ndarray, py: np.ndarray
                 total[y, x] += wq
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def vote_completeness(source: np.ndarray, field: np.ndarray, sy: np.ndarray, sx: np.ndarray, weight: float, r: int,
                       acc: np.ndarray, total: np.ndarray) -> None:
     """The completeness half of bidirectional similarity (Simakov et al. 2008): every source patch ``(sy, sx)``
@@ -178,7 +179,7 @@ def vote_completeness(source: np.ndarray, field: np.ndarray, sy: np.ndarray, sx:
                 total[ty + dy, tx + dx] += weight
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def relax_membrane(values: np.ndarray, unknown: np.ndarray, py: np.ndarray, px: np.ndarray, sweeps: int) -> None:
     """Gauss-Seidel sweeps (over-relaxed) of Laplace's equation on the pixels ``(py, px)`` of ``values``, the other
     pixels fixed: a smooth membrane through the boundary values, the correction of gradient-domain blending."""
@@ -206,7 +207,7 @@ def relax_membrane(values: np.ndarray, unknown: np.ndarray, py: np.ndarray, px: 
                 values[y, x, c] += omega * (s / m - values[y, x, c])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def vote_best(source: np.ndarray, nnf: np.ndarray, weight: np.ndarray, py: np.ndarray, px: np.ndarray, r: int,
               out: np.ndarray) -> None:
     """Set each pixel ``(py[k], px[k])`` of ``out`` to what the single best covering patch (largest ``weight``)
