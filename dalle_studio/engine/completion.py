@@ -32,6 +32,9 @@ PreviewCallback = Callable[[np.ndarray], None]
 PATCH_RADIUS = 3  # 7x7 patches
 # Pixels of the hole's neighbourhood the EM levels run on at most (the full-resolution pass comes on top).
 WORK_BUDGET_PX = 160_000
+# Pixels the last, full-resolution pass works on at most: beyond (neighbourhoods over ~1600x1600) it runs smaller and is
+# scaled up, to stay within the engine's time and memory.
+FINAL_BUDGET_PX = 2_500_000
 # Image Melding's gradient channels: weight of the luminance gradient against Lab colour in the patch distance.
 GRADIENT_WEIGHT = 1.0
 # Wexler's confidence: a target patch's weight falls by this factor per pixel of depth into the hole. The benchmark
@@ -86,12 +89,17 @@ def complete(image: np.ndarray, hole: np.ndarray, *, seed: int = 0, budget_px: i
         lab, field, weight = _em_level(_Level(start, level.hole), field, seed=seed + 101 * depth,
                                        em_iterations=EM_ITERATIONS[stage], pm_iterations=PM_ITERATIONS[stage])
         preview(lab)
-    if scale < 1.0:
-        # Full resolution: the field upsampled, refined nearby only, one vote; the detail comes from the source.
-        lab, field, weight = _em_level(_Level(_upsampled_into(full, lab), full.hole), field, seed=seed + 7,
+    # The last pass at full resolution (at most FINAL_BUDGET_PX, for very large pictures): the field upsampled,
+    # refined nearby only, one vote; the detail comes from the source's own pixels.
+    final_scale = min(1.0, math.sqrt(FINAL_BUDGET_PX / float(crop_hole.size)))
+    final = full if final_scale >= 1.0 else _resize_level(full, final_scale)
+    if final_scale > scale:
+        lab, field, weight = _em_level(_Level(_upsampled_into(final, lab), final.hole), field, seed=seed + 7,
                                        em_iterations=1, pm_iterations=1, max_radius=4)
-    blended = _blend_seam(full, lab, field, weight)
-    return _paste(image, hole, to_rgb(blended), (top, left))
+    blended = to_rgb(_blend_seam(final, lab, field, weight))
+    if final_scale < 1.0:
+        blended = cv2.resize(blended, crop_hole.shape[::-1], interpolation=cv2.INTER_CUBIC)
+    return _paste(image, hole, blended, (top, left))
 
 
 def _neighbourhood(hole: np.ndarray) -> tuple[int, int, int, int]:
