@@ -201,6 +201,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     window.add_dock("Results", "resultsDock", strip, Qt.DockWidgetArea.BottomDockWidgetArea)
     window.add_dock("Jobs", "jobsDock", jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
     workflow_ui = WorkflowUi(workflow, window, prompt_panel, strip, jobs_panel, tasks)
+    canvas_ui.selection.compare.watch_preview(workflow_ui.preview)
     prompt_panel.model_changed.connect(lambda: _frame_shapes_follow_model(prompt_panel, tools, document))
     gallery.use_as_variation_source.connect(workflow_ui.vary_record)
     gallery.run_again.connect(workflow_ui.run_again)

@@ -21,6 +21,7 @@ from dalle_studio.document import mask_ops, pixels
 from dalle_studio.document.brush import BrushTip
 from dalle_studio.document.commands import FrameCommand, PatchCommand, ResizeCanvasCommand
 from dalle_studio.document.compose import composite_through_mask
+from dalle_studio.document.selection import Combine, combine
 from dalle_studio.document.snapshot import Snapshot, StaleSnapshotError
 from dalle_studio.document.stroke import MaskStroke
 from dalle_studio.document.tiles import TilePatch, TileRecorder, diff
@@ -186,6 +187,30 @@ class Document(QObject):
             picture = picture.scaled(self.size, mode=pixels.SMOOTH)
         rgba = pixels.read(picture.convertToFormat(QImage.Format.Format_RGBA8888))
         self._apply_mask_array(mask_ops.from_rgba(rgba), text)
+
+    def apply_selection(self, selection: np.ndarray, mode: Combine, text: str, *,
+                        base: np.ndarray | None = None) -> None:
+        """Combine ``selection`` (uint8, 255 = selected, the picture's size) with the mask as ``mode`` says, as
+        one undo step. ``base`` is the mask to combine with instead of the current one (a selection refined
+        stroke by stroke replaces its own previous result)."""
+        if self.is_empty or selection.shape != (self.size.height(), self.size.width()):
+            return
+        current = pixels.read(self._mask) if base is None else base
+        self._apply_mask_array(combine(current, selection, mode), text)
+
+    def replace_mask_region(self, new: np.ndarray, patch: TilePatch, text: str) -> None:
+        """Make the mask ``new`` (a whole mask computed elsewhere) as one undo step, given ``patch``, the tiles
+        it changes (made with :func:`tiles.patch_between` from the mask as it is now, e.g. on a worker thread):
+        only that region is written here."""
+        bounds = patch.bounds.intersected(self.rect)
+        if self.is_empty or not patch or new.shape != (self.size.height(), self.size.width()):
+            return
+        self._end_stroke()
+        pixels.view(self._mask, bounds)[...] = new[bounds.top() : bounds.bottom() + 1,
+                                                   bounds.left() : bounds.right() + 1]
+        self.undo_stack.push(PatchCommand(self, text, mask=patch))
+        self._mask_region_changed(bounds)
+        self._compact(patch)
 
     def mask_picture(self) -> QImage:
         """The mask as a picture to save: black, alpha = mask (0 = regenerate), ``Format_RGBA8888``."""

@@ -16,7 +16,7 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from dalle_studio.core.atomic import atomic_write_bytes
+from dalle_studio.core.atomic import atomic_write_bytes, umask_file_mode
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document, blank_image
 from dalle_studio.document.image_io import ImageLoadError, LoadedImage, load_image_bytes, load_image_file
@@ -149,7 +149,7 @@ class PictureFiles(QObject):
                 return buffer.getvalue()
 
             data = await asyncio.to_thread(encode)
-            await asyncio.to_thread(atomic_write_bytes, target, data)
+            await asyncio.to_thread(atomic_write_bytes, target, data, mode=umask_file_mode())
             return target
 
         return self.tasks.start(run(), f"exporting {target.name}")

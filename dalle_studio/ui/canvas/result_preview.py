@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsView
@@ -17,6 +19,7 @@ class ResultPreview:
         self._item.hide()
         view.scene().addItem(self._item)
         self.shown: QImage | None = None
+        self.listeners: list[Callable[[], None]] = []  # called after each show and clear (the compare split)
 
     def show(self, image: QImage, rect: QRect, overlay: QImage | None = None) -> None:
         """Show ``image`` scaled into ``rect`` (scene = picture pixels); ``overlay`` (same size) is drawn over it."""
@@ -34,11 +37,15 @@ class ResultPreview:
         self._item.setTransform(self._item.transform().fromScale(scale_x, scale_y))
         self._item.show()
         self.shown = image
+        for listener in self.listeners:
+            listener()
 
     def clear(self) -> None:
         self._item.hide()
         self._item.setPixmap(QPixmap())
         self.shown = None
+        for listener in self.listeners:
+            listener()
 
     @property
     def visible(self) -> bool:
