@@ -138,6 +138,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     turn: the window keeps painting and answering while the rest loads. Returns the :class:`Studio`."""
     yield ("dalle_studio.document.document", "dalle_studio.ui.canvas.view", "dalle_studio.ui.canvas.settings",
            "dalle_studio.ui.picture_files", "dalle_studio.jobs.tasks")
+    from dalle_studio.core.images import follow_pixel_limit
     from dalle_studio.document.document import Document
     from dalle_studio.jobs.tasks import TaskRegistry
     from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
@@ -145,6 +146,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     from dalle_studio.ui.canvas.view import CanvasView
 
     settings = window.settings
+    follow_pixel_limit(settings)  # every picture opened anywhere honours the user's limit
     settings.extend(CANVAS_SETTINGS)
     errors = ErrorReporter(lambda: window, paths.log_file)
     tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
@@ -153,12 +155,14 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     canvas = CanvasView(document, tools)
     window.attach(document, tasks, canvas)
 
-    yield ("dalle_studio.api.keys", "dalle_studio.api.settings", "dalle_studio.engine.supervisor",
+    yield ("dalle_studio.api.keys", "dalle_studio.api.model_data", "dalle_studio.api.settings",
+           "dalle_studio.engine.supervisor",
            "dalle_studio.jobs.autosave", "dalle_studio.jobs.providers", "dalle_studio.jobs.spending",
            "dalle_studio.jobs.workflow", "dalle_studio.library", "dalle_studio.library.settings",
            "dalle_studio.ui.canvas.panels", "dalle_studio.ui.dialogs.providers", "dalle_studio.ui.gallery.panel",
            "dalle_studio.ui.gallery.thumbnails", "dalle_studio.ui.gallery.wiring", "dalle_studio.ui.jobs.panel",
            "dalle_studio.ui.prompt.panel", "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
+    from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
     from dalle_studio.api.settings import SETTINGS as API_SETTINGS
     from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
     from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
@@ -170,6 +174,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     from dalle_studio.ui.prompt.panel import PromptPanel
 
     settings.extend(LIBRARY_SETTINGS, API_SETTINGS, WORKFLOW_SETTINGS, SPENDING_SETTINGS)
+    facts_problems = apply_overrides(paths.config / OVERRIDE_FILE_NAME)  # the user's model facts over the bundled
     library = Library(paths.data / "library")
     thumbnails = ThumbnailCache(ThumbnailStore(paths.cache, size=settings.get("gallery.thumbnail_size")))
     prompt_panel = PromptPanel()
@@ -208,6 +213,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
     autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
+    if facts_problems:
+        window.statusBar().showMessage("Model facts: " + "; ".join(facts_problems), 20000)
     settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
                   workflow_ui, autosaver)
@@ -388,6 +395,9 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    from dalle_studio.core import work
+
+    work.install(loop)  # one pool of background threads: asyncio.to_thread uses it too
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)
     draft_shown = False

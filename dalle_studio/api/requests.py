@@ -12,15 +12,13 @@ Public API:
   ``VariationRequest.from_form(fields, image)`` — parse what a client sent (for the embedded engine); type errors
   raise :class:`RequestValidationError` with ``code="invalid_type"``, unknown fields ``code="unknown_parameter"``.
 - :func:`image_format` — ``"png"``/``"jpeg"``/``"webp"``/``None`` from the first bytes.
-- :func:`variation_as_edit` — a variation as a whole-picture edit with a variation prompt, where no
-  ``/images/variations`` exists; :data:`VARIATION_PROMPT`.
+- :data:`VARIATION_PROMPT` — the prompt of a variation sent as an edit of the whole picture (see ``api.plan``).
 
 Rules: ``openai-images-api.md`` §2, §3 and §9. The model's rules come from :func:`dalle_studio.api.models.spec_for`.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
@@ -61,22 +59,21 @@ class ImageFile:
         return self.content_type or _CONTENT_TYPES.get(self.format or "", "application/octet-stream")
 
     def dimensions(self) -> tuple[int, int] | None:
-        """(width, height) read from the header only; ``None`` when the bytes are not a picture Pillow knows."""
-        from PIL import Image, UnidentifiedImageError
+        """(width, height) as shown (EXIF orientation applied), read from the header only; ``None`` when the bytes
+        are not a picture, or claim more pixels than this process opens (a decompression bomb's header)."""
+        from dalle_studio.core.images import ImageOpenError, read_header
 
         try:
-            with Image.open(io.BytesIO(self.data)) as img:
-                return img.size
-        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-            return None  # a header claiming a decompression bomb's size counts as no usable picture
+            return read_header(self.data, self.filename).size
+        except ImageOpenError:
+            return None
 
     def has_alpha(self) -> bool:
-        from PIL import Image, UnidentifiedImageError
+        from dalle_studio.core.images import ImageOpenError, read_header
 
         try:
-            with Image.open(io.BytesIO(self.data)) as img:
-                return img.mode in {"RGBA", "LA", "PA", "RGBa", "La"} or "transparency" in img.info
-        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            return read_header(self.data, self.filename).has_alpha
+        except ImageOpenError:
             return False
 
     def __repr__(self) -> str:
@@ -133,6 +130,7 @@ class GenerateRequest(_Request):
     output_compression: int | None = None
     background: str | None = None
     moderation: str | None = None
+    complexity: str | None = None
     stream: bool = False
     partial_images: int | None = None
     user: str | None = None
@@ -145,6 +143,7 @@ class GenerateRequest(_Request):
         v.check_n(self.n, spec)
         v.check_common(self, spec)
         v.check_choice("style", self.style, spec.styles, spec)
+        v.check_complexity(self.complexity, spec)
         v.check_flag("moderation", self.moderation, ("low", "auto") if spec.moderation else (), spec)
         return spec
 
@@ -179,6 +178,7 @@ class EditRequest(_Request):
     output_compression: int | None = None
     background: str | None = None
     input_fidelity: str | None = None
+    complexity: str | None = None
     stream: bool = False
     partial_images: int | None = None
     user: str | None = None
@@ -190,7 +190,8 @@ class EditRequest(_Request):
         v.check_prompt(self.prompt, spec)
         v.check_n(self.n, spec)
         v.check_common(self, spec)
-        v.check_flag("input_fidelity", self.input_fidelity, ("high", "low") if spec.input_fidelity else (), spec)
+        v.check_input_fidelity(self.input_fidelity, spec)
+        v.check_complexity(self.complexity, spec)
         v.check_input_images(self.images, spec, param="image[]" if self.sends_list else "image")
         v.check_mask(self.mask, self.images[0] if self.images else None, spec)
         return spec
@@ -252,10 +253,3 @@ AnyRequest = GenerateRequest | EditRequest | VariationRequest
 
 VARIATION_PROMPT = ("A variation of this picture: the same subject, composition and style, with natural differences "
                     "in details.")
-
-
-def variation_as_edit(image: ImageFile, *, model: str, n: int | None = None, size: str | None = None,
-                      prompt: str = VARIATION_PROMPT) -> EditRequest:
-    """A variation for a provider or model without ``/images/variations``: an edit of the whole picture with no
-    mask and a variation prompt (DESIGN.md). The caller tells the user which path was taken."""
-    return EditRequest(model=model, prompt=prompt, images=(image,), n=n, size=size)

@@ -9,14 +9,15 @@ values between blend). The frame is the rectangle sent to the model; it may reac
 
 from __future__ import annotations
 
-import threading
 import weakref
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QPoint, QRect, QSize, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QUndoStack
 
+from dalle_studio.core import work
 from dalle_studio.document import mask_ops, pixels
 from dalle_studio.document.brush import BrushTip
 from dalle_studio.document.commands import FrameCommand, PatchCommand, ResizeCanvasCommand
@@ -54,7 +55,7 @@ class Document(QObject):
         self._metadata: dict[str, str] = {}
         self._prompt = ""
         self._stroke: MaskStroke | None = None
-        self._compacting: list[threading.Thread] = []  # compress undo tiles off the UI thread
+        self._compacting: list[Future[None]] = []  # undo tiles being compressed off the UI thread
         self._patches: weakref.WeakSet[TilePatch] = weakref.WeakSet()  # the undo data alive, for measuring
 
     # -- state --------------------------------------------------------------------------------------------
@@ -317,15 +318,13 @@ class Document(QObject):
 
     def _compact(self, patch: TilePatch) -> None:
         self._patches.add(patch)
-        self._compacting = [t for t in self._compacting if t.is_alive()]
-        worker = threading.Thread(target=patch.compact, name="undo-compactor", daemon=True)
-        worker.start()
-        self._compacting.append(worker)
+        self._compacting = [f for f in self._compacting if not f.done()]
+        self._compacting.append(work.start_ordered(patch.compact))  # the one ordered worker: in step order
 
     def wait_for_compaction(self) -> None:
         """Block until the undo tiles recorded so far are compressed (for tests and measurements)."""
-        for worker in self._compacting:
-            worker.join()
+        for compacting in self._compacting:
+            compacting.result()
         self._compacting.clear()
 
     def _mask_region_changed(self, rect: QRect) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from dalle_studio.core import work
 from dalle_studio.core.atomic import atomic_write_bytes, umask_file_mode
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document, blank_image
@@ -52,7 +53,13 @@ class PictureFiles(QObject):
         """Open the picture named on the command line, whose decode started with the app (see ``early_open``)."""
 
         def load() -> LoadedImage:
-            loaded = early.full.result()
+            try:
+                loaded = early.full.result()
+            except ImageLoadError as exc:
+                if exc.kind != "too_large":
+                    raise
+                # The early decode ran before the settings, at the default limit; the user may allow more.
+                return load_image_file(early.path, max_pixels=self._max_pixels())
             width, height = loaded.size
             if width * height > self._max_pixels():  # beyond the user's limit: the usual refusal, in its words
                 return load_image_file(early.path, max_pixels=self._max_pixels())
@@ -80,7 +87,7 @@ class PictureFiles(QObject):
             return loaded, pil_to_qimage(loaded.rgba)
 
         try:
-            loaded, qimage = await asyncio.to_thread(decode)
+            loaded, qimage = await work.run(decode)
         except ImageLoadError as exc:
             self._fail(str(exc))
             return False
@@ -148,8 +155,8 @@ class PictureFiles(QObject):
                 qimage_to_pil(image).save(buffer, "PNG", compress_level=6)
                 return buffer.getvalue()
 
-            data = await asyncio.to_thread(encode)
-            await asyncio.to_thread(atomic_write_bytes, target, data, mode=umask_file_mode())
+            data = await work.run(encode)
+            await work.run(atomic_write_bytes, target, data, mode=umask_file_mode())
             return target
 
         return self.tasks.start(run(), f"exporting {target.name}")
