@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -199,7 +200,8 @@ class ImagesClient:
 
         async def one(index: int, count: int) -> ImagesResult:
             async with gate:
-                return await self._once(dataclasses.replace(request, n=count), spec, on_partial, index)
+                part = _seed_offset(dataclasses.replace(request, n=count), sum(counts[:index]))
+                return await self._once(part, spec, on_partial, index)
 
         outcomes = await asyncio.gather(*(one(i, c) for i, c in enumerate(counts)), return_exceptions=True)
         results = [o for o in outcomes if isinstance(o, ImagesResult)]
@@ -322,3 +324,11 @@ class ImagesClient:
                                    url_of.get(i)))
         return out
 
+
+def _seed_offset(request: AnyRequest, offset: int) -> AnyRequest:
+    """An embedded-engine request (``user`` = ``seed:N``, which the engine reads) split over several requests: the
+    part asking from image ``offset`` on gets seed N + offset, as image ``offset`` of one request would have."""
+    match = re.fullmatch(r"seed:(\d+)", getattr(request, "user", None) or "")
+    if match is None or offset == 0:
+        return request
+    return dataclasses.replace(request, user=f"seed:{int(match.group(1)) + offset}")

@@ -8,7 +8,9 @@ showing it; stage it. Accepting a result puts it into the document as one undoab
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -115,6 +117,10 @@ class Workflow(QObject):
                                 stream_partials=self.settings.get("jobs.stream_partials"))
         except PlanError as exc:
             raise JobRefused(str(exc), "Choose another model.") from None
+        if engine:
+            plan = _with_engine_seed(plan, params)
+        else:
+            params.pop("seed", None)  # a recalled engine seed means nothing to other providers
         if not prompt and kind is not JobKind.VARIATION:
             if not engine:
                 raise JobRefused("Write a prompt first: what should the painted area become?")
@@ -367,3 +373,12 @@ def _prompt_and_title(inp: JobInput) -> dict[str, str]:
         return {"prompt": inp.prompt, "source": inp.source}
     what = "Variation" if inp.kind is JobKind.VARIATION else "Content-aware fill"
     return {"prompt": "", "title": f"{what} of {inp.source or 'the picture'}", "source": inp.source}
+
+
+def _with_engine_seed(plan: Plan, params: dict[str, Any]) -> Plan:
+    """``plan`` carrying the engine's seed for this job: a recalled one (Run again), else a new one. It is kept in
+    ``params``, so the gallery records it, and sent as ``seed:N`` in ``user``, which the engine reads."""
+    seed = params.get("seed")
+    seed = int(seed) if str(seed).isdigit() else secrets.randbelow(2**31)
+    params["seed"] = seed
+    return dataclasses.replace(plan, fields={**plan.fields, "user": f"seed:{seed}"})

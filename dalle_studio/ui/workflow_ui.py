@@ -215,6 +215,7 @@ class WorkflowUi(QObject):
         except JobRefused as refused:
             self.tell(str(refused), refused.hint)
             return None
+        self.panel.parameters.recalled_seed = None
         self.window.statusBar().showMessage(f"{job.title()}: sent to {job.input.provider}"
                                             + (f" ({job.input.note})" if job.input.note else ""), 6000)
         return job

@@ -145,3 +145,26 @@ def test_recalled_settings_fill_the_prompt_panel_where_the_model_offers_them(stu
     assert panel.text() == "a red kite" and panel.current_model().id == "studio-classical-fill"
     values = panel.parameters.values()
     assert values["n"] == 3 and values["quality"] == "high" and values["size"] == "1024x1536"
+
+
+def test_run_again_of_an_engine_fill_repeats_it_and_the_next_run_is_new(studio, qtbot, loop):
+    window = studio.window
+    assert loop.run_until_complete(window.files.open_path(samples_dir() / "coffee.png"))
+    window.canvas.actual_size()
+    drag(qtbot, window.canvas, [(240, 160), (280, 170), (320, 190)])
+    queue = studio.workflow.queue
+
+    def edit_and_wait():
+        window.prompt_panel.edit_button.click()
+        job = queue.jobs[-1]
+        loop.run_until_complete(until(lambda: job.state.finished))
+        assert job.state is JobState.DONE, job.error
+        return read(job.results[0].raw)
+
+    first = edit_and_wait()
+    record = studio.library.get(queue.jobs[-1].results[0].library_id)
+    studio.workflow_ui.run_again(record)  # Gallery > Run again: recalls the prompt, model and parameters
+    again = edit_and_wait()
+    fresh = edit_and_wait()
+    assert np.array_equal(again, first), "Run again did not repeat the engine's fill"
+    assert not np.array_equal(fresh, first), "the run after it reused the recalled seed"

@@ -38,6 +38,7 @@ class ParametersForm(QWidget):
         super().__init__(parent)
         self.spec: ModelSpec | None = None
         self.kind = "edit"
+        self.recalled_seed: int | None = None
         self.size = QComboBox(objectName="size", editable=True)
         self.size.setToolTip("The size the model paints at; the result is scaled back to the frame.")
         self.count = QSpinBox(objectName="count", minimum=1, maximum=10, value=2)
@@ -94,6 +95,8 @@ class ParametersForm(QWidget):
 
     def apply(self, values: dict[str, Any]) -> None:
         """Set the fields named in ``values`` (size, n, quality, ...) where this model offers that value."""
+        # The engine's seed of a recalled result: the next run sends it (and repeats the result), then forgets it.
+        self.recalled_seed = values.get("seed")
         for key, value in values.items():
             widget = self._rows.get(key)
             if widget is None or value in (None, ""):
@@ -121,4 +124,6 @@ class ParametersForm(QWidget):
                 value = widget.currentText().strip()
             if value:
                 params[key] = value
+        if self.recalled_seed is not None:
+            params["seed"] = self.recalled_seed
         return params
