@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         stack.cleanChanged.connect(self._on_clean_changed)
         canvas.zoom_changed.connect(self._on_zoom_changed)
         document.image_replaced.connect(self._on_image_replaced)
+        document.canvas_resized.connect(self._show_size)  # outpainting grows the picture
         for action in self._needs_picture:
             action.setEnabled(True)
         self._on_image_replaced()
@@ -112,7 +113,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
             self._needs_picture.append(action)
         if shortcut is not None:
-            action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Std) else [shortcut])
+            keys = QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Std) else [shortcut]
+            action.setShortcuts(_unique(keys))
         action.triggered.connect(slot)
         if name:
             action.setObjectName(name)
@@ -139,7 +141,7 @@ class MainWindow(QMainWindow):
         self.undo_action = QAction("&Undo", self, enabled=False)  # enabled by the document's history
         self.undo_action.setShortcuts(QKeySequence.keyBindings(Std.Undo))
         self.redo_action = QAction("&Redo", self, enabled=False)
-        self.redo_action.setShortcuts([*QKeySequence.keyBindings(Std.Redo), QKeySequence("Ctrl+Shift+Z")])
+        self.redo_action.setShortcuts(_unique([*QKeySequence.keyBindings(Std.Redo), QKeySequence("Ctrl+Shift+Z")]))
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
         self.paste_action = self._action(edit, "&Paste picture", self.paste, Std.Paste, "paste")
@@ -147,11 +149,11 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Preferences…", self.preferences_dialog, Std.Preferences, "preferences",
                      ready=True).setShortcuts(
-            [*QKeySequence.keyBindings(Std.Preferences), QKeySequence("Ctrl+,")])  # the platform may have none
+            _unique([*QKeySequence.keyBindings(Std.Preferences), QKeySequence("Ctrl+,")]))  # the platform may have none
 
         view = self.menus["view"] = bar.addMenu("&View")
         self._action(view, "Zoom &in", lambda: self.canvas.zoom_in(), Std.ZoomIn, "zoomIn").setShortcuts(
-            [*QKeySequence.keyBindings(Std.ZoomIn), QKeySequence("Ctrl+=")])
+            _unique([*QKeySequence.keyBindings(Std.ZoomIn), QKeySequence("Ctrl+=")]))
         self._action(view, "Zoom &out", lambda: self.canvas.zoom_out(), Std.ZoomOut, "zoomOut")
         self._action(view, "&Fit to window", lambda: self.canvas.fit(), QKeySequence("Ctrl+0"), "fit")
         self._action(view, "&Actual size (100 %)", lambda: self.canvas.actual_size(), QKeySequence("Ctrl+1"),
@@ -216,8 +218,12 @@ class MainWindow(QMainWindow):
         name = doc.path.name if doc.path else ("Untitled" if not doc.is_empty else "")
         self.setWindowTitle(f"{name}[*] — {APP_NAME}" if name else APP_NAME)
         self.setWindowModified(False)
-        self._size_label.setText("" if doc.is_empty else f"{doc.size.width()} × {doc.size.height()} px")
+        self._show_size()
         self.export_action.setEnabled(not doc.is_empty)
+
+    def _show_size(self, *_args: object) -> None:
+        doc = self.document
+        self._size_label.setText("" if doc is None or doc.is_empty else f"{doc.size.width()} × {doc.size.height()} px")
 
     def restore_layout(self) -> None:
         """Put the window and its panels back as they were (call once every panel has been added)."""
@@ -335,6 +341,16 @@ class MainWindow(QMainWindow):
 
     def _toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+
+def _unique(sequences: list[QKeySequence]) -> list[QKeySequence]:
+    """``sequences`` without repeats (and empties): the platform's standard keys may already hold the extra one we
+    add, and one action bound twice to a sequence makes Qt call that key ambiguous and do nothing."""
+    seen: list[QKeySequence] = []
+    for sequence in sequences:
+        if not sequence.isEmpty() and sequence not in seen:
+            seen.append(sequence)
+    return seen
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
