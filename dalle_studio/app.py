@@ -132,7 +132,7 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
     from dalle_studio.jobs.workflow import Workflow
     from dalle_studio.library import Library, ThumbnailStore
     from dalle_studio.library.settings import SETTINGS as LIBRARY_SETTINGS
-    from dalle_studio.ui.canvas.panels import install
+    from dalle_studio.ui.canvas.panels import install, scope_canvas_keys
     from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
     from dalle_studio.ui.canvas.tool_state import CanvasTools
     from dalle_studio.ui.canvas.view import CanvasView
@@ -173,6 +173,7 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
     providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
     autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
+    scope_canvas_keys(window, canvas_ui.actions, elsewhere=("galleryDock",))
     settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
                   workflow_ui, autosaver)

@@ -121,6 +121,24 @@ class CanvasActions(QObject):
     def all(self) -> list[QAction]:
         return [a for _, _, actions in self.menus() for a in actions if a is not None]
 
+    def single_keys(self) -> list[QAction]:
+        """The actions on a bare key (B, F, T, [, Shift+]…): another panel may use the same key for its own work
+        (the gallery's F and T), so these act only where the canvas is worked on (see :meth:`scope_to`)."""
+        def bare(action: QAction) -> bool:
+            keys = action.shortcuts()
+            return bool(keys) and all(
+                not (k[0].keyboardModifiers() & ~Qt.KeyboardModifier.ShiftModifier) for k in keys)
+        return [a for a in self.all() if bare(a)]
+
+    def scope_to(self, widgets: list[QWidget]) -> None:
+        """The bare-key actions fire while the focus is in one of ``widgets`` (or their children), nowhere else;
+        they still work from the menus."""
+        for action in self.single_keys():
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            for widget in widgets:
+                if action not in widget.actions():
+                    widget.addAction(action)
+
     def _sync(self, *_args: object) -> None:
         self.tool_actions[self.tools.tool].setChecked(True)
         self.show_erased.setChecked(self.tools.display == "erased")
