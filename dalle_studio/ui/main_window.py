@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QStandardPaths, Qt
+from PySide6.QtCore import QByteArray, QMimeData, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
 
         self.document, self.tasks, self.canvas, self.prompt_panel = document, tasks, canvas, prompt_panel
         self.files = PictureFiles(document, settings=self.settings, tasks=tasks, parent=self)
+        self.files.confirm = self.confirm_discard
         self.setCentralWidget(canvas)
         self.setAcceptDrops(True)
         canvas.setAcceptDrops(False)
@@ -246,14 +247,27 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def confirm_discard(self, doing: str) -> bool:
-        """Ask before ``doing`` something that would lose unsaved changes to the picture."""
-        if self.document is None or self.document.undo_stack.isClean():
+        """Before ``doing`` something that replaces the open picture (or quits): with unsaved changes, ask whether
+        to export them first, discard them, or cancel. The one question every such path asks; True: go ahead."""
+        if self.document is None or self.document.is_empty or self.document.undo_stack.isClean():
             return True
-        answer = QMessageBox.question(
-            self, APP_NAME, f"The picture has changes that are not in the gallery or exported. {doing.capitalize()} "
-            "anyway?", QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                          f"The picture has changes that are not exported. Export them before you {doing}?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmReplace")
+        box.button(QMessageBox.StandardButton.Save).setText("Export…")
+        box.button(QMessageBox.StandardButton.Discard).setText("Discard changes")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setInformativeText("Results you received are kept in the gallery either way.")
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Discard:
+            return True
+        if answer == QMessageBox.StandardButton.Save:
+            path = self._ask_export_path()  # a cancelled export dialog cancels
+            return bool(path) and self.files.export_png_now(path)
+        return False
 
     # -- commands ------------------------------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -265,7 +279,7 @@ class MainWindow(QMainWindow):
 
         path, _ = QFileDialog.getOpenFileName(self, "Open picture", start, OPEN_FILTER)
         if path:
-            self.files.open_path(path)
+            self.files.open_path(path, confirmed=True)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -287,16 +301,20 @@ class MainWindow(QMainWindow):
 
         dialog = NewCanvasDialog(self)
         if dialog.exec():
-            self.files.new_canvas(*dialog.size(), dialog.color())
+            self.files.new_canvas(*dialog.size(), dialog.color(), confirmed=True)
 
-    def export_dialog(self) -> None:
+    def export_dialog(self):
+        """Ask where, then export the picture (the task writing it), or None when the artist cancelled."""
         if self.document.is_empty:
-            return
+            return None
+        path = self._ask_export_path()
+        return self.files.export_png(path) if path else None
+
+    def _ask_export_path(self) -> str:
         stem = self.document.path.stem if self.document.path else "picture"
         start = str(Path(self.settings.get("files.last_folder") or Path.home()) / f"{stem}-edited.png")
         path, _ = QFileDialog.getSaveFileName(self, "Export picture", start, "PNG image (*.png)")
-        if path:
-            self.files.export_png(path)
+        return path
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
@@ -310,8 +328,12 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        if self.files is not None and self.files.open_mime(event.mimeData(), "The dropped picture") is not False:
-            event.acceptProposedAction()
+        if self.files is None or not self.files.mime_has_picture(event.mimeData()):
+            return
+        event.acceptProposedAction()
+        # Asked (when there are unsaved changes) once the drop is over: the dragging program is not kept waiting.
+        dropped = _copy_mime(event.mimeData())
+        QTimer.singleShot(0, lambda: self.files.open_mime(dropped, "The dropped picture"))
 
     def preferences_dialog(self) -> None:
         from dalle_studio.ui.dialogs.preferences import PreferencesDialog
@@ -341,6 +363,18 @@ class MainWindow(QMainWindow):
 
     def _toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+
+def _copy_mime(mime: QMimeData) -> QMimeData:
+    """What a drop carried, kept after the drop event (Qt frees the original)."""
+    copy = QMimeData()
+    copy.setUrls(mime.urls())
+    for fmt in mime.formats():
+        if fmt.startswith("image/"):
+            copy.setData(fmt, mime.data(fmt))
+    if mime.hasImage():
+        copy.setImageData(mime.imageData())
+    return copy
 
 
 def _unique(sequences: list[QKeySequence]) -> list[QKeySequence]:
