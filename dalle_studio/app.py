@@ -216,7 +216,7 @@ def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restore
             studio.window.prompt_panel.set_text(found.prompt)
             then(True)
         else:
-            studio.autosaver.stop_and_clear()
+            studio.autosaver.decline(found)  # that copy only: this instance's own autosave goes on
             then(False)
 
     box.finished.connect(answered)
