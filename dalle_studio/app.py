@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # loaded by populate(), after the window shows
 
     from dalle_studio.document.document import Document
     from dalle_studio.jobs.autosave import Autosaver
+    from dalle_studio.jobs.job_recovery import JobKeeper
     from dalle_studio.jobs.tasks import TaskRegistry
     from dalle_studio.jobs.workflow import Workflow
     from dalle_studio.library import Library
@@ -78,6 +79,7 @@ class Studio:
     workflow: Workflow
     workflow_ui: WorkflowUi
     autosaver: Autosaver
+    job_keeper: JobKeeper | None = None  # the jobs kept beside the autosaved picture
 
     async def shutdown(self) -> None:
         """Finish the autosave under way, cancel running jobs, close connections and stop the engine."""
@@ -125,6 +127,7 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
     from dalle_studio.document.document import Document
     from dalle_studio.engine.supervisor import EngineSupervisor
     from dalle_studio.jobs.autosave import Autosaver
+    from dalle_studio.jobs.job_recovery import JobKeeper
     from dalle_studio.jobs.providers import ProviderHub
     from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
     from dalle_studio.jobs.tasks import TaskRegistry
@@ -173,10 +176,11 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
     providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
     autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
+    keeper = JobKeeper(workflow, autosaver, tasks, window)
     scope_canvas_keys(window, canvas_ui.actions, elsewhere=("galleryDock",))
     settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
-                  workflow_ui, autosaver)
+                  workflow_ui, autosaver, keeper)
 
 
 def settle_layout(window: MainWindow) -> None:
@@ -214,6 +218,7 @@ def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restore
         if result == QMessageBox.StandardButton.Yes:
             studio.autosaver.restore(found)
             studio.window.prompt_panel.set_text(found.prompt)
+            studio.tasks.start(restore_jobs(studio, found), "bringing back the jobs")
             then(True)
         else:
             studio.autosaver.decline(found)  # that copy only: this instance's own autosave goes on
@@ -222,6 +227,14 @@ def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restore
     box.finished.connect(answered)
     box.open()
     return box
+
+
+async def restore_jobs(studio: Studio, found) -> None:
+    """The results that had arrived come back in the Results strip, jobs sent without an answer are listed as
+    interrupted (with Retry); then the crashed instance's copy goes."""
+    if studio.job_keeper is not None and found.folder is not None:
+        await studio.job_keeper.restore(found.extra, found.folder)
+    await studio.autosaver.forget_orphan(found)
 
 
 def arrange_default_layout(window: MainWindow) -> None:

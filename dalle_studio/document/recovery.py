@@ -95,7 +95,7 @@ class RecoverySlot:
                  "saved_at": request.saved_at, "extra": request.extra}
         atomic_write_text(self.folder / STATE, json.dumps(state))
         self._written = names
-        for stale in self.folder.glob("*.raw"):
+        for stale in [*self.folder.glob("picture-*.raw"), *self.folder.glob("mask-*.raw")]:
             if stale.name not in names.values():
                 with contextlib.suppress(OSError):
                     stale.unlink()

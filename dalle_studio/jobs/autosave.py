@@ -113,7 +113,13 @@ class Autosaver(QObject):
 
     def pending(self) -> recovery.Recovered | None:
         """The newest copy left by an instance that is gone (its lock is now held here, so no other instance offers
-        it meanwhile); None when there is none. Unusable copies are discarded."""
+        it meanwhile); None when there is none. Unusable copies are discarded. Asking again gives the same copy
+        until it has been restored or declined."""
+        for folder in list(self._claimed):
+            found = recovery.load(folder)
+            if found is not None:
+                return found
+            recovery.discard(folder, self._claimed.pop(folder))
         for folder, lock in recovery.claim_orphans(self.root, self.slot.folder):
             found = recovery.load(folder)
             if found is None:
@@ -133,8 +139,8 @@ class Autosaver(QObject):
             recovery.discard(found.folder, self._claimed.pop(found.folder, None))
 
     def restore(self, found: recovery.Recovered) -> None:
-        """Put the recovered picture, mask, frame and prompt back into the document; the orphaned copy is
-        discarded once this instance's own copy holds them."""
+        """Put the recovered picture, mask, frame and prompt back into the document, and save them into this
+        instance's own copy at once (see :meth:`forget_orphan` for the copy they came from)."""
         doc = self.document
         doc.replace(found.picture, found.path)
         doc.set_mask(found.mask, "Recovered mask")
@@ -143,12 +149,24 @@ class Autosaver(QObject):
         doc.set_prompt(found.prompt)
         self._dirty = True
         self._timer.stop()
-        saving = self.save_now()
-        if found.folder is None:
-            return
-        lock = self._claimed.pop(found.folder, None)
-        if saving is None:
+        self.save_now()
+
+    async def forget_orphan(self, found: recovery.Recovered) -> None:
+        """Once this instance's own copy holds what was restored from ``found`` (and everything else has been read
+        from it), that copy goes; if the save failed it stays, for the next start."""
+        lock = self._claimed.pop(found.folder, None) if found.folder is not None else None
+        try:
+            while self._busy() or self._dirty or self._timer.isActive():
+                if self._busy():
+                    await asyncio.wait({self._saving})
+                    if self._saving.exception() is not None:
+                        raise self._saving.exception()
+                else:
+                    self._timer.stop()
+                    self.save_now()
+        except BaseException:
+            if lock is not None:
+                lock.unlock()
+            raise
+        if found.folder is not None:
             recovery.discard(found.folder, lock)
-        else:
-            saving.add_done_callback(lambda task: recovery.discard(found.folder, lock) if not task.cancelled()
-                                     and task.exception() is None else lock and lock.unlock())

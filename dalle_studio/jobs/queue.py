@@ -41,6 +41,12 @@ class JobQueue(QObject):
         self._tasks[job.id] = asyncio.get_event_loop().create_task(self._run(job), name=f"job {job.id}")
         return job
 
+    def adopt(self, job: Job) -> None:
+        """List a job that ended elsewhere (one recovered after a crash); it is not run, only Retry runs it."""
+        job.setParent(self)
+        self.jobs.append(job)
+        self.job_added.emit(job)
+
     def set_limit(self, limit: int) -> None:
         """Run at most ``limit`` jobs at once from now on (jobs already running finish under the old limit)."""
         self._limit = asyncio.Semaphore(limit)

@@ -13,9 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QRect, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from dalle_studio.app import offer_recovery
 from dalle_studio.core.resources import samples_dir
 from dalle_studio.document.pixels import read
+from dalle_studio.jobs.job import JobState
 from tests.foundation import crash_driver
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,11 +49,12 @@ def test_autosaved_work_survives_an_abrupt_stop_and_is_restored(make_studio, loo
     second = make_studio()
     found = second.autosaver.pending()
     assert found is not None and found.path == samples_dir() / "chelsea.png"
-    second.autosaver.restore(found)
+    offer_recovery(second).button(QMessageBox.StandardButton.Yes).click()
     assert np.array_equal(read(second.document.image), picture)
     assert np.array_equal(read(second.document.mask), mask)
     assert second.document.frame == QRect(10, 10, 300, 200) and second.document.prompt == "a ginger cat with a bow tie"
     loop.run_until_complete(_until(lambda: not found.folder.exists()))  # now in the second's own copy only
+    assert second.autosaver.slot.folder.exists()
     second.autosaver.stop_and_clear()  # a clean exit
     assert make_studio().autosaver.pending() is None
 
@@ -108,6 +112,7 @@ def test_kill_9_then_restart_offers_the_work_once(make_studio, loop, tmp_path):
         child.stdout.close()
         child.stderr.close()
     restarted = make_studio()
+    restarted.window.show()
     found = restarted.autosaver.pending()
     assert found is not None and found.path == samples_dir() / "chelsea.png"
     assert found.prompt == f"edit {crash_driver.EDITS - 1}" and found.frame == crash_driver.FRAME
@@ -116,5 +121,21 @@ def test_kill_9_then_restart_offers_the_work_once(make_studio, loop, tmp_path):
         r = crash_driver.edit_rect(i)
         assert (mask[r.top():r.bottom() + 1, r.left():r.right() + 1] == 0).all(), f"edit {i} was lost"
     assert (mask == 0).sum() == crash_driver.EDITS * 144
-    restarted.autosaver.decline(found)
+    offer_recovery(restarted).button(QMessageBox.StandardButton.Yes).click()
+    doc, queue, strip = restarted.document, restarted.workflow.queue, restarted.workflow_ui.strip
+    loop.run_until_complete(_until(lambda: not found.folder.exists()))
+    assert np.array_equal(read(doc.mask), mask) and doc.prompt == f"edit {crash_driver.EDITS - 1}"
+    # the result that had arrived is back in the Results strip, ready to accept into the recovered picture
+    assert strip.job is not None and strip.job.input.prompt == crash_driver.PROMPT_DONE
+    assert strip.list.count() == 1 and strip.accept_button.isEnabled()
+    before = read(doc.image).copy()
+    strip.accept_button.click()
+    assert not np.array_equal(read(doc.image), before), "accepting the recovered result changed nothing"
+    # the job sent without an answer is listed as interrupted, with Retry, and nothing was sent again
+    interrupted = [j for j in queue.jobs if j.input.prompt == crash_driver.PROMPT_WAITING]
+    assert len(interrupted) == 1 and interrupted[0].state is JobState.FAILED
+    assert "Interrupted" in interrupted[0].status and interrupted[0].error.retryable
+    assert queue.active == []
+    card = restarted.window.findChild(QWidget, f"job{interrupted[0].id}")
+    assert card is not None and card.retry_button.isVisibleTo(card)
     assert make_studio().autosaver.pending() is None, "the crashed work was offered twice"
