@@ -49,13 +49,19 @@ class Recovered:
     extra: dict[str, Any] = field(default_factory=dict)  # what other layers keep beside the picture (jobs)
 
 
+Patch = tuple[int, int, np.ndarray]  # (x, y, pixels): a changed region, copied on the UI thread
+
+
 @dataclass(frozen=True)
 class SaveRequest:
-    """One save: the picture only when its pixels changed since the last save (else the file already written)."""
+    """One save. The picture comes whole when it changed (shared copy-on-write, written straight from its memory;
+    it changes seldom: a new picture, an accepted result). The mask comes whole (a new picture or size) or as the
+    regions a brush touched since the last save, so the UI thread copies only those; the worker keeps the rest."""
 
     picture: QImage | None
     picture_version: int
-    mask: QImage
+    mask: QImage | None
+    mask_patches: list[Patch]
     mask_version: int
     frame: QRect
     prompt: str
@@ -75,22 +81,27 @@ class RecoverySlot:
         if not self._lock.tryLock(0):
             raise OSError(f"cannot lock the recovery folder {self.folder}")
         self._written: dict[str, str] = {}  # kind -> file name of the copy the state names
+        self._mask: np.ndarray | None = None  # the worker's own copy, brought up to date by each save
 
     def save(self, request: SaveRequest) -> None:
         """Write the copy; the state goes last, so the copy it names is always complete (runs in a worker)."""
+        self._mask = _updated(self._mask, request.mask, request.mask_patches)
         names = dict(self._written)
-        if request.picture is not None or "picture" not in names:
+        picture = f"picture-{request.picture_version}.raw"
+        if names.get("picture") != picture:
             if request.picture is None:
-                raise ValueError("the first save needs the picture")
-            names["picture"] = f"picture-{request.picture_version}.raw"
-            atomic_write_bytes(self.folder / names["picture"], _raw(request.picture))
-        names["mask"] = f"mask-{request.mask_version}.raw"
-        if self._written.get("mask") != names["mask"]:
-            atomic_write_bytes(self.folder / names["mask"], _raw(request.mask))
-        size = request.mask.size()
-        state = {"version": VERSION, "size": [size.width(), size.height()], "picture": names["picture"],
-                 "mask": names["mask"], "frame": [request.frame.x(), request.frame.y(), request.frame.width(),
-                                                  request.frame.height()],
+                raise ValueError("the picture changed but did not come with the save")
+            # written from the image's own memory: no copy holds the interpreter while the UI thread paints
+            memory = np.ascontiguousarray(pixels.peek(request.picture))  # (a view: 32-bit rows have no padding)
+            atomic_write_bytes(self.folder / picture, memoryview(memory).cast("B"))
+            names["picture"] = picture
+        mask = f"mask-{request.mask_version}.raw"
+        if names.get("mask") != mask:
+            atomic_write_bytes(self.folder / mask, memoryview(self._mask).cast("B"))
+            names["mask"] = mask
+        height, width = self._mask.shape
+        state = {"version": VERSION, "size": [width, height], "picture": names["picture"], "mask": names["mask"],
+                 "frame": [request.frame.x(), request.frame.y(), request.frame.width(), request.frame.height()],
                  "prompt": request.prompt, "path": str(request.path) if request.path else None,
                  "saved_at": request.saved_at, "extra": request.extra}
         atomic_write_text(self.folder / STATE, json.dumps(state))
@@ -101,7 +112,7 @@ class RecoverySlot:
                     stale.unlink()
 
     def forget_written(self) -> None:
-        """The next save writes everything again (another picture is open)."""
+        """The next save writes everything again (one failed: the copies may be ahead of the files)."""
         self._written = {}
 
     def clear(self) -> None:
@@ -165,8 +176,14 @@ def _lock(folder: Path) -> QLockFile:
     return lock
 
 
-def _raw(image: QImage) -> bytes:
-    return pixels.peek(image).tobytes()
+def _updated(current: np.ndarray | None, whole: QImage | None, patches: list[Patch]) -> np.ndarray:
+    if whole is not None:
+        current = pixels.read(whole)  # reads without detaching the document's image
+    if current is None:
+        raise ValueError("the first save needs the whole image")
+    for x, y, values in patches:
+        current[y : y + values.shape[0], x : x + values.shape[1]] = values
+    return current
 
 
 def _unraw(path: Path, width: int, height: int, fmt: QImage.Format, channels: int) -> QImage:

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QObject, QTimer
+from PySide6.QtCore import QLockFile, QObject, QRect, QTimer
+from PySide6.QtGui import QImage
 
-from dalle_studio.document import recovery
+from dalle_studio.document import pixels, recovery
 from dalle_studio.document.document import Document
 from dalle_studio.jobs.tasks import TaskRegistry
 
@@ -40,22 +41,31 @@ class Autosaver(QObject):
         self._dirty = False
         self._stopped = False
         self._picture_version = 0
-        self._saved_picture_version = -1
         self._mask_version = 0
+        self._saved_picture_version = -1
+        # what changed in the mask since the last save: everything (a new picture or size), or this region
+        self._mask_whole, self._mask_region = True, QRect()
         self._claimed: dict[Path, QLockFile] = {}
-        for signal in (document.picture_changed, document.image_replaced, document.canvas_resized):
-            signal.connect(self._picture_changed)
-        for signal in (document.mask_changed, document.image_replaced, document.canvas_resized):
-            signal.connect(self._mask_changed)
+        document.picture_changed.connect(self._picture_changed)
+        document.mask_changed.connect(self._mask_changed)
+        for signal in (document.image_replaced, document.canvas_resized):
+            signal.connect(self._all_changed)
         for signal in (document.frame_changed, document.prompt_changed):
             signal.connect(self.changed)
 
-    def _picture_changed(self, *_args: object) -> None:
+    def _picture_changed(self, _rect: QRect) -> None:
         self._picture_version += 1
         self.changed()
 
-    def _mask_changed(self, *_args: object) -> None:
+    def _mask_changed(self, rect: QRect) -> None:
         self._mask_version += 1
+        self._mask_region = self._mask_region.united(rect)
+        self.changed()
+
+    def _all_changed(self, *_args: object) -> None:
+        self._picture_version += 1
+        self._mask_version += 1
+        self._mask_whole = True
         self.changed()
 
     def changed(self, *_args: object) -> None:
@@ -76,19 +86,22 @@ class Autosaver(QObject):
             return None
         self._dirty = False
         doc = self.document
-        snap = doc.snapshot()  # shares the pixels: they are read in the worker thread
-        with_picture = self._picture_version != self._saved_picture_version
-        request = recovery.SaveRequest(snap.picture if with_picture else None, self._picture_version, snap.mask,
-                                       self._mask_version, snap.frame, snap.prompt, doc.path, time.time(),
-                                       self.extra())
+        picture = QImage(doc.image) if self._picture_version != self._saved_picture_version else None
+        mask, mask_patches = _take(doc.mask, self._mask_whole, self._mask_region)
+        self._mask_whole, self._mask_region = False, QRect()
+        request = recovery.SaveRequest(picture, self._picture_version, mask, mask_patches, self._mask_version,
+                                       doc.frame, doc.prompt, doc.path, time.time(), self.extra())
         self._saving = self.tasks.start(self._save(request), "saving the recovery copy")
         return self._saving
 
     async def _save(self, request: recovery.SaveRequest) -> None:
         try:
             await asyncio.to_thread(self.slot.save, request)
-            if request.picture is not None:
-                self._saved_picture_version = request.picture_version
+            self._saved_picture_version = request.picture_version
+        except BaseException:
+            self._mask_whole, self._saved_picture_version = True, -1  # the next change's save starts over
+            self.slot.forget_written()
+            raise
         finally:
             if self._dirty and not self._stopped:
                 self._timer.start()  # what changed while this one was written
@@ -170,3 +183,13 @@ class Autosaver(QObject):
             raise
         if found.folder is not None:
             recovery.discard(found.folder, lock)
+
+
+def _take(image: QImage, whole: bool, region: QRect) -> tuple[QImage | None, list[recovery.Patch]]:
+    """What a save needs of ``image``: the whole (shared, not copied), or a copy of the region that changed."""
+    if whole:
+        return QImage(image), []
+    region = region.intersected(image.rect())
+    if region.isEmpty():
+        return None, []
+    return None, [(region.x(), region.y(), pixels.read(image, region))]

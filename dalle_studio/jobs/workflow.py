@@ -137,9 +137,8 @@ class Workflow(QObject):
         framed = keep = None
         placement: Placement | None = None
         source_png = mask_png = None
-        if inp.snapshot is not None:
-            framed = inp.snapshot.framed_picture()
-            keep = inp.snapshot.send_mask()
+        if inp.snapshot is not None:  # copies of up to the whole picture: not on the UI thread
+            framed, keep = await asyncio.to_thread(lambda: (inp.snapshot.framed_picture(), inp.snapshot.send_mask()))
         job.set_status("Preparing the picture")
         if inp.kind is JobKind.GENERATION:
             result = await client.generate(self._generate_request(inp), on_partial=self._partial_sink(job))
