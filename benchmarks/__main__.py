@@ -24,13 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in args.names if n not in names]
     if unknown:
         parser.error(f"no benchmark named {', '.join(unknown)}; choose from {', '.join(names)}")
-    figures: list[tuple[str, float, str]] = []
+    figures: list[tuple[str, float, str, tuple[float, float, int] | None]] = []
     for name in args.names or names:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         module = importlib.import_module(f"benchmarks.{name}")
-        module.run(lambda fig, value, unit="": figures.append((fig, value, unit)))
-    for fig, value, unit in figures:
-        print(f"{fig} = {value:.4g} {unit}".rstrip())
+        module.run(lambda fig, value, unit="", spread=None: figures.append((fig, value, unit, spread)))
+    for fig, value, unit, spread in figures:
+        line = f"{fig} = {value:.4g} {unit}".rstrip()
+        if spread is not None:  # a median: its runs' range beside it, so one noisy run cannot pass for a trend
+            low, high, runs = spread
+            line += f"  (min {low:.4g}, max {high:.4g}, median of {runs})"
+        print(line)
     return 0
 
 

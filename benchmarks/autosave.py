@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks._util import RUNS, report_median
 
 SIDE = 4096
 OLD_DELAY_MS = 3000
@@ -83,15 +84,13 @@ def run(report) -> None:
     document.set_frame(QRect(1024, 1024, 512, 512))  # results are accepted into this frame
     with loop:
         loop.run_until_complete(lag(stroke(0)))  # the first save writes the picture too
-        strokes = [loop.run_until_complete(lag(stroke(i))) for i in range(1, 8)]
-        pictures = [loop.run_until_complete(lag(accept(i))) for i in range(3)]
+        strokes = [loop.run_until_complete(lag(stroke(i))) for i in range(1, RUNS + 1)]
+        pictures = [loop.run_until_complete(lag(accept(i))) for i in range(RUNS)]
         loop.run_until_complete(settled())
     saver.stop_and_clear()
     old = _old_save_ms(document, folder / "old")
-    report("autosave_lag_ms", statistics.median(strokes), "ms")
-    report("autosave_lag_min_ms", min(strokes), "ms")
-    report("autosave_lag_max_ms", max(strokes), "ms")
-    report("autosave_lag_picture_ms", statistics.median(pictures), "ms")
+    report_median(report, "autosave_lag_ms", strokes, "ms")
+    report_median(report, "autosave_lag_picture_ms", pictures, "ms")
     report("autosave_lag_baseline_ms", OLD_DELAY_MS + old, "ms")
 
 

@@ -36,6 +36,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from benchmarks._util import RUNS, report_median
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 COUNT = 10_000
@@ -59,10 +61,10 @@ def run(report: Callable[..., None]) -> None:
     try:
         cold = open_gallery(app, library_dir, work / "cache-cold")
         report("gallery_open_cold_ms", cold, "ms")
-        report("gallery_open_ms", statistics.median(open_gallery(app, library_dir, work / "cache-cold")
-                                                    for _ in range(3)), "ms")
-        report("gallery_open_empty_ms", statistics.median(open_gallery(app, work / "empty", work / "cache-empty")
-                                                          for _ in range(3)), "ms")
+        report_median(report, "gallery_open_ms",
+                      [open_gallery(app, library_dir, work / "cache-cold") for _ in range(RUNS)], "ms")
+        report_median(report, "gallery_open_empty_ms",
+                      [open_gallery(app, work / "empty", work / "cache-empty") for _ in range(RUNS)], "ms")
         search_median, search_max, sql = measure_search(app, library_dir, work / "cache-cold")
         report("gallery_search_ms", search_median, "ms")
         report("gallery_search_max_ms", search_max, "ms")

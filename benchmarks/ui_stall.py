@@ -17,13 +17,14 @@ import base64
 import io
 import json
 import os
-import statistics
 import sys
 import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from benchmarks._util import RUNS, report_median
 
 COUNT, SIZE = 8, (1536, 1024)
 SIZE_4K = (3840, 2160)
@@ -88,18 +89,15 @@ class Heartbeat:
 
 
 def run(report) -> None:
-    p99, worst, base = _scenario(SIZE, autosave=False)
-    report("ui_stall_p99_ms", p99, "ms")
-    report("ui_stall_max_ms", worst, "ms")
-    report("ui_stall_max_baseline_ms", base, "ms")
-    p99, worst, base = _scenario(SIZE_4K, autosave=True)
-    report("ui_stall_4k_p99_ms", p99, "ms")
-    report("ui_stall_4k_max_ms", worst, "ms")
-    report("ui_stall_4k_max_baseline_ms", base, "ms")
+    for prefix, size, autosave in (("ui_stall", SIZE, False), ("ui_stall_4k", SIZE_4K, True)):
+        rounds, base = _scenario(size, autosave)
+        report_median(report, f"{prefix}_p99_ms", [sorted(r)[int(len(r) * 0.99) - 1] for r in rounds], "ms")
+        report_median(report, f"{prefix}_max_ms", [max(r) for r in rounds], "ms")
+        report(f"{prefix}_max_baseline_ms", base, "ms")
 
 
-def _scenario(size: tuple[int, int], autosave: bool) -> tuple[float, float, float]:
-    """(p99, max, baseline max) of the heartbeat's stalls while ``COUNT`` results of ``size`` arrive."""
+def _scenario(size: tuple[int, int], autosave: bool) -> tuple[list[list[float]], float]:
+    """The heartbeat's stalls in each round while ``COUNT`` results of ``size`` arrive, and the baseline's worst."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -185,7 +183,7 @@ def _scenario(size: tuple[int, int], autosave: bool) -> tuple[float, float, floa
 
     rounds = []
     with loop:
-        for _ in range(3):
+        for _ in range(RUNS):
             rounds.append(loop.run_until_complete(measured()))
         base = loop.run_until_complete(baseline())
         loop.run_until_complete(hub.aclose())
@@ -194,6 +192,4 @@ def _scenario(size: tuple[int, int], autosave: bool) -> tuple[float, float, floa
             saver.stop_and_clear()
     server.shutdown()
     library.close()
-    p99 = statistics.median(sorted(r)[int(len(r) * 0.99) - 1] for r in rounds)
-    worst = statistics.median(max(r) for r in rounds)
-    return p99, worst, max(base)
+    return rounds, max(base)

@@ -27,9 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("picture", nargs="?", help="a picture to open (PNG, JPEG, WebP, BMP, TIFF, GIF)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     options = parser.parse_args(args)
+    early = None
+    if options.picture:  # decoding starts now, on a thread, while Qt loads and the window appears
+        from dalle_studio.document.early_open import EarlyOpen
+
+        early = EarlyOpen(options.picture)
     from dalle_studio.app import run
 
-    return run(options.picture)
+    return run(options.picture, early)
 
 
 if __name__ == "__main__":

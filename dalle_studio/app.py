@@ -5,16 +5,17 @@ with temporary folders through :func:`build_window`.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QWidget
 
@@ -27,10 +28,11 @@ from dalle_studio.ui.dialogs.error_dialog import error_box
 from dalle_studio.ui.main_window import MainWindow
 from dalle_studio.ui.theme import follow_color_scheme
 
-if TYPE_CHECKING:  # loaded by populate(), after the window shows
+if TYPE_CHECKING:  # loaded after the window shows (see run)
     import asyncio
 
     from dalle_studio.document.document import Document
+    from dalle_studio.document.early_open import EarlyOpen
     from dalle_studio.jobs.autosave import Autosaver
     from dalle_studio.jobs.job_recovery import JobKeeper
     from dalle_studio.jobs.tasks import TaskRegistry
@@ -105,11 +107,12 @@ PANEL_PLACES = [
 ]
 
 
-def create_window(paths: AppPaths) -> MainWindow:
+def create_window(paths: AppPaths, settings: Settings | None = None) -> MainWindow:
     """The main window with its menus and its panels in their remembered places, before their contents: it
     needs only Qt and the settings, so it shows at once (a QApplication must exist)."""
     paths.ensure()
-    settings = Settings.load(paths.settings_file)  # each layer's own settings join in populate()
+    if settings is None:
+        settings = Settings.load(paths.settings_file)  # each layer's own settings join in populate()
     window = MainWindow(settings, samples_dir())
     window.reserve_docks(PANEL_PLACES)
     window.staging_dock = window.findChild(QDockWidget, "resultsDock")
@@ -121,48 +124,80 @@ def create_window(paths: AppPaths) -> MainWindow:
 
 
 def populate(window: MainWindow, paths: AppPaths) -> Studio:
-    """Load and build everything else into ``window``: document, canvas, panels, library, workflow."""
-    from dalle_studio.api.keys import KeyStore
-    from dalle_studio.api.settings import SETTINGS as API_SETTINGS
+    """Load and build everything else into ``window`` at once (tests, scripts): document, canvas, panels,
+    library, workflow. The app itself builds the same steps one event-loop turn at a time (see :func:`run`)."""
+    steps = populate_steps(window, paths)
+    try:
+        while True:
+            next(steps)
+    except StopIteration as done:
+        return done.value
+
+
+def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, ...], None, Studio]:
+    """:func:`populate` in steps, the canvas first. Before each step it yields the modules the step imports (or
+    nothing), so that :func:`run` can import them off the UI thread and build each step in its own event-loop
+    turn: the window keeps painting and answering while the rest loads. Returns the :class:`Studio`."""
+    yield ("dalle_studio.document.document", "dalle_studio.ui.canvas.view", "dalle_studio.ui.canvas.settings",
+           "dalle_studio.ui.picture_files", "dalle_studio.jobs.tasks")
     from dalle_studio.document.document import Document
-    from dalle_studio.engine.supervisor import EngineSupervisor
-    from dalle_studio.jobs.autosave import Autosaver
-    from dalle_studio.jobs.job_recovery import JobKeeper
-    from dalle_studio.jobs.providers import ProviderHub
-    from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
     from dalle_studio.jobs.tasks import TaskRegistry
-    from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
-    from dalle_studio.jobs.workflow import Workflow
-    from dalle_studio.library import Library, ThumbnailStore
-    from dalle_studio.library.settings import SETTINGS as LIBRARY_SETTINGS
-    from dalle_studio.ui.canvas.panels import install, scope_canvas_keys
     from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
     from dalle_studio.ui.canvas.tool_state import CanvasTools
     from dalle_studio.ui.canvas.view import CanvasView
-    from dalle_studio.ui.dialogs.providers import ProvidersDialog
-    from dalle_studio.ui.gallery.panel import GalleryPanel
-    from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
-    from dalle_studio.ui.gallery.wiring import connect_gallery
-    from dalle_studio.ui.jobs.panel import JobsPanel
-    from dalle_studio.ui.prompt.panel import PromptPanel
-    from dalle_studio.ui.staging.strip import StagingStrip
-    from dalle_studio.ui.workflow_ui import WorkflowUi
 
     settings = window.settings
-    settings.extend(CANVAS_SETTINGS, LIBRARY_SETTINGS, API_SETTINGS, WORKFLOW_SETTINGS, SPENDING_SETTINGS)
+    settings.extend(CANVAS_SETTINGS)
     errors = ErrorReporter(lambda: window, paths.log_file)
     tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
     document = Document()
     tools = CanvasTools(settings)
     canvas = CanvasView(document, tools)
+    window.attach(document, tasks, canvas)
+
+    yield ("dalle_studio.api.keys", "dalle_studio.api.settings", "dalle_studio.engine.supervisor",
+           "dalle_studio.jobs.autosave", "dalle_studio.jobs.job_recovery", "dalle_studio.jobs.providers",
+           "dalle_studio.jobs.spending", "dalle_studio.jobs.workflow", "dalle_studio.library",
+           "dalle_studio.library.settings",
+           "dalle_studio.ui.canvas.panels", "dalle_studio.ui.dialogs.providers", "dalle_studio.ui.gallery.panel",
+           "dalle_studio.ui.gallery.thumbnails", "dalle_studio.ui.gallery.wiring", "dalle_studio.ui.jobs.panel",
+           "dalle_studio.ui.prompt.panel", "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
+    from dalle_studio.api.settings import SETTINGS as API_SETTINGS
+    from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
+    from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
+    from dalle_studio.library import Library, ThumbnailStore
+    from dalle_studio.library.settings import SETTINGS as LIBRARY_SETTINGS
+    from dalle_studio.ui.gallery.panel import GalleryPanel
+    from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
+    from dalle_studio.ui.gallery.wiring import connect_gallery
+    from dalle_studio.ui.prompt.panel import PromptPanel
+
+    settings.extend(LIBRARY_SETTINGS, API_SETTINGS, WORKFLOW_SETTINGS, SPENDING_SETTINGS)
     library = Library(paths.data / "library")
     thumbnails = ThumbnailCache(ThumbnailStore(paths.cache, size=settings.get("gallery.thumbnail_size")))
     prompt_panel = PromptPanel()
     prompt_panel.prompt.textChanged.connect(lambda: document.set_prompt(prompt_panel.text()))
     gallery = GalleryPanel(library, thumbnails, settings=settings)
-    window.attach(document, tasks, canvas, prompt_panel, gallery)
+    window.attach_panels(prompt_panel, gallery)
     connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
+
+    yield ()
+    from dalle_studio.ui.canvas.panels import install, scope_canvas_keys
+
     canvas_ui = install(window, document, tools, settings)
+
+    yield ()
+    from dalle_studio.api.keys import KeyStore
+    from dalle_studio.engine.supervisor import EngineSupervisor
+    from dalle_studio.jobs.autosave import Autosaver
+    from dalle_studio.jobs.job_recovery import JobKeeper
+    from dalle_studio.jobs.providers import ProviderHub
+    from dalle_studio.jobs.workflow import Workflow
+    from dalle_studio.ui.dialogs.providers import ProvidersDialog
+    from dalle_studio.ui.jobs.panel import JobsPanel
+    from dalle_studio.ui.staging.strip import StagingStrip
+    from dalle_studio.ui.workflow_ui import WorkflowUi
+
     hub = ProviderHub(settings, KeyStore(file=paths.config / "keys.json"), EngineSupervisor())
     workflow = Workflow(document, library, hub, settings)
     strip = StagingStrip()
@@ -181,6 +216,44 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
     settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
                   workflow_ui, autosaver, keeper)
+
+
+async def populate_in_turns(window: MainWindow, paths: AppPaths, after_step: Callable[[], None]) -> Studio:
+    """:func:`populate_steps` on the running loop: each step's imports on a worker thread (an import is mostly
+    Python holding the GIL in short slices, so the UI thread still gets its turns), then the step itself on the
+    UI thread; ``after_step`` runs after each."""
+    import asyncio
+
+    steps = populate_steps(window, paths)
+    modules = next(steps)
+    while True:
+        if modules:
+            await asyncio.to_thread(_import_all, modules)
+        else:
+            await asyncio.sleep(0)  # one event-loop turn: paint and input between two steps
+        try:
+            modules = next(steps)
+        except StopIteration as done:
+            after_step()
+            return done.value
+        after_step()
+
+
+def _import_while_painting(app: QApplication, modules: tuple[str, ...]) -> None:
+    """Import ``modules`` on a worker thread while the UI thread goes on answering: what the asyncio loop itself
+    needs, before there is a loop to hand work to a thread."""
+    import threading
+
+    worker = threading.Thread(target=_import_all, args=(modules,), name="start-up imports")
+    worker.start()
+    while worker.is_alive():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        worker.join(0.002)
+
+
+def _import_all(modules: tuple[str, ...]) -> None:
+    for name in modules:
+        importlib.import_module(name)
 
 
 def settle_layout(window: MainWindow) -> None:
@@ -292,11 +365,21 @@ def install_exception_hooks(studio: Studio, loop: asyncio.AbstractEventLoop) -> 
     return uninstall
 
 
-def run(image: str | None = None) -> int:
-    """Start the app: returns the process exit status."""
+def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
+    """Start the app: returns the process exit status.
+
+    The window shows first, with nothing heavier than Qt and the settings loaded; a picture named on the command
+    line starts decoding at the same moment on a thread (see ``document.early_open``). Everything else loads
+    after the first paint, its imports off the UI thread, the canvas first so the picture can be painted on it
+    while the gallery, the panels and the workflow are still loading."""
     paths = AppPaths.default().ensure()
     setup_logging(paths.log_file)
     log.info("%s %s starting", APP_NAME, __version__)
+    settings = Settings.load(paths.settings_file)
+    if image and early is None:
+        from dalle_studio.document.early_open import EarlyOpen
+
+        early = EarlyOpen(image)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
@@ -305,37 +388,128 @@ def run(image: str | None = None) -> int:
     icon = resources_dir() / "icons" / "dalle-studio.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    window = create_window(paths)
+    window = create_window(paths, settings)
     follow_color_scheme(app, window.settings)  # parented to the app: follows the setting until the app quits
     window.show()
     app.processEvents()  # on screen now; what follows fills it in
-    benchmark = bool(os.environ.get(QUIT_WHEN_SHOWN_ENV))
-    if benchmark:  # benchmarks: the moment the window is on screen, and the moment it is ready for work
-        print("window shown", flush=True)
+    probe = StartupProbe(app) if os.environ.get(QUIT_WHEN_SHOWN_ENV) else None
+    if probe:
+        probe.shown()
+    _import_while_painting(app, ("asyncio", "qasync"))
     import asyncio
 
     import qasync
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    studio = populate(window, paths)
-    QTimer.singleShot(0, lambda: settle_layout(window))  # once more when the window system has had its say
-    install_exception_hooks(studio, loop)
-    studio.tasks.start(studio.workflow.hub.load_keys(), "looking up API keys")
-    if benchmark:
-        QTimer.singleShot(0, lambda: (print("window ready", flush=True), app.quit()))
-
-    def after_recovery(restored: bool) -> None:
-        if image and not restored:
-            studio.window.files.open_path(image)
-
-    QTimer.singleShot(0, lambda: offer_recovery(studio, after_recovery))
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)
+    draft_shown = False
+
+    def show_draft() -> None:  # the reduced first decode on the canvas, as soon as both exist
+        nonlocal draft_shown
+        if draft_shown or early is None or window.canvas is None or not early.draft.done():
+            return
+        draft_shown = True
+        draft = early.draft.result()
+        if draft is not None:
+            window.canvas.show_draft(draft.image, draft.width, draft.height)
+        early.go_on()
+
+    if early is not None:
+        early.draft.add_done_callback(lambda _: loop.call_soon_threadsafe(show_draft))
+        if probe:
+            probe.when_painted(window, lambda: window.canvas is not None and not window.canvas.content_rect()
+                               .isEmpty(), "picture shown")
+            probe.when_painted(window, lambda: window.document is not None and not window.document.is_empty,
+                               "picture full")
+
+    def open_picture(restored: bool) -> None:
+        if early is not None and not restored:
+            window.files.open_early(early)
+
+    async def start() -> Studio:
+        studio = await populate_in_turns(window, paths, show_draft)
+        QTimer.singleShot(0, lambda: settle_layout(window))  # once more when the window system has had its say
+        install_exception_hooks(studio, loop)
+        studio.tasks.start(studio.workflow.hub.load_keys(), "looking up API keys")
+        if probe:
+            probe.ready()
+        offer_recovery(studio, open_picture)
+        return studio
+
+    async def start_and_wait() -> Studio:
+        studio = await start()
+        await closing.wait()
+        return studio
+
     with loop:
-        loop.run_until_complete(closing.wait())
+        running = loop.create_task(start_and_wait())
+        while True:
+            try:
+                studio = loop.run_until_complete(running)
+                break
+            except RuntimeError:
+                if running.done():
+                    raise
+                # quit while it was loading: the loop stopped early; finish loading, then close as usual
         loop.run_until_complete(studio.shutdown())
     studio.autosaver.stop_and_clear()  # a clean exit: nothing to recover next time
     studio.close()
     log.info("%s stopped", APP_NAME)
     return 0
+
+
+class StartupProbe(QObject):
+    """Benchmark instrumentation (``DALLE_STUDIO_QUIT_WHEN_SHOWN``): prints "window shown", "picture shown" /
+    "picture full" when the canvas has painted them, the UI thread's stalls while the rest loads (how late a 5 ms
+    heartbeat ran, "startup stalls MS ..."), "window ready", and quits once all of it has happened."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self._stalls: list[float] = []
+        self._last = 0.0
+        self._pending = 1  # "window ready"
+        self._timer = QTimer(self, interval=5)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._beat)
+        self._watches: list[tuple[QWidget, Callable[[], bool], str]] = []
+
+    def shown(self) -> None:
+        print("window shown", flush=True)
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self._stalls.append(max(0.0, (now - self._last) * 1000 - 5))
+        self._last = now
+
+    def when_painted(self, window: QWidget, condition: Callable[[], bool], line: str) -> None:
+        """Print ``line`` after the first paint of the window's central widget once ``condition()`` holds."""
+        self._pending += 1
+        self._watches.append((window, condition, line))
+        self._app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            for watch in list(self._watches):
+                window, condition, line = watch
+                central = window.centralWidget()
+                if central is not None and watched in (central, getattr(central, "viewport", lambda: None)()) \
+                        and condition():
+                    self._watches.remove(watch)
+                    QTimer.singleShot(0, lambda line=line: self._done(line))  # after this paint has happened
+        return False
+
+    def ready(self) -> None:
+        self._timer.stop()
+        print("startup stalls", *(f"{s:.1f}" for s in self._stalls), flush=True)
+        self._done("window ready")
+
+    def _done(self, line: str) -> None:
+        print(line, flush=True)
+        self._pending -= 1
+        if self._pending == 0:
+            QTimer.singleShot(0, self._app.quit)  # not from inside the step that printed the last line

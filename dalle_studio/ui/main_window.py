@@ -68,20 +68,18 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._zoom_label)
         self.resize(1400, 900)
 
-    def attach(self, document: Document, tasks: TaskRegistry, canvas: CanvasView, prompt_panel: QWidget,
-               gallery: QWidget) -> None:
-        """Put the document, the canvas and the panels into the window, and connect the menus to them."""
+    def attach(self, document: Document, tasks: TaskRegistry, canvas: CanvasView) -> None:
+        """Put the document and the canvas into the window, and connect the menus to them (first of what loads
+        after the window shows: a picture named on the command line can then be painted while the rest loads)."""
         from dalle_studio.ui.picture_files import PictureFiles
 
-        self.document, self.tasks, self.canvas, self.prompt_panel = document, tasks, canvas, prompt_panel
+        self.document, self.tasks, self.canvas = document, tasks, canvas
         self.files = PictureFiles(document, settings=self.settings, tasks=tasks, parent=self)
         self.files.confirm = self.confirm_discard
         self.setCentralWidget(canvas)
         self.setAcceptDrops(True)
         canvas.setAcceptDrops(False)
         canvas.viewport().setAcceptDrops(False)
-        self.prompt_dock.setWidget(_scrolling(prompt_panel))
-        self.gallery_dock.setWidget(gallery)
         stack = document.undo_stack
         stack.canUndoChanged.connect(self.undo_action.setEnabled)
         stack.canRedoChanged.connect(self.redo_action.setEnabled)
@@ -97,6 +95,12 @@ class MainWindow(QMainWindow):
         for action in self._needs_picture:
             action.setEnabled(True)
         self._on_image_replaced()
+
+    def attach_panels(self, prompt_panel: QWidget, gallery: QWidget) -> None:
+        """Put the prompt panel and the gallery into their docks."""
+        self.prompt_panel = prompt_panel
+        self.prompt_dock.setWidget(_scrolling(prompt_panel))
+        self.gallery_dock.setWidget(gallery)
 
     # -- construction -------------------------------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:

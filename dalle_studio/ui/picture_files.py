@@ -11,6 +11,7 @@ import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QColor, QImage
@@ -22,6 +23,9 @@ from dalle_studio.document.document import Document, blank_image
 from dalle_studio.document.image_io import ImageLoadError, LoadedImage, load_image_bytes, load_image_file
 from dalle_studio.document.qimage import pil_to_qimage, qimage_to_pil
 from dalle_studio.jobs.tasks import TaskRegistry
+
+if TYPE_CHECKING:
+    from dalle_studio.document.early_open import EarlyOpen
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,19 @@ class PictureFiles(QObject):
             return self._declined()
         return self.tasks.start(self._open(lambda: load_image_file(path, max_pixels=self._max_pixels()), path),
                                 f"opening {path.name}")
+
+    def open_early(self, early: EarlyOpen) -> asyncio.Task[bool]:
+        """Open the picture named on the command line, whose decode started with the app (see ``early_open``)."""
+
+        def load() -> LoadedImage:
+            loaded = early.full.result()
+            width, height = loaded.size
+            if width * height > self._max_pixels():  # beyond the user's limit: the usual refusal, in its words
+                return load_image_file(early.path, max_pixels=self._max_pixels())
+            return loaded
+
+        early.go_on()
+        return self.tasks.start(self._open(load, early.path), f"opening {early.path.name}")
 
     def open_bytes(self, data: bytes, source: str) -> asyncio.Task[bool]:
         if not self.confirm(f"open {source.lower()}"):

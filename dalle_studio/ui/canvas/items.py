@@ -51,6 +51,22 @@ class PictureItem(QGraphicsItem):
             painter.drawImage(exposed, image, exposed)
 
 
+class DraftItem(QGraphicsItem):
+    """A reduced decode of a picture still opening, stretched to the picture's size (see ``CanvasView.show_draft``)."""
+
+    def __init__(self, image: QImage, width: int, height: int) -> None:
+        super().__init__()
+        self._image = image
+        self._rect = QRectF(0, 0, width, height)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self._rect)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(self._rect, self._image)
+
+
 class FrameItem(QGraphicsItem):
     """The frame: a two-tone dashed outline, the area outside it dimmed, and its size and send size."""
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QPinchGesture, QWid
 from dalle_studio.document.document import Document
 from dalle_studio.ui.canvas.checkerboard import checkerboard_brush
 from dalle_studio.ui.canvas.composite import Composite
-from dalle_studio.ui.canvas.items import BrushOutline, FrameItem, PictureItem, selection_outline
+from dalle_studio.ui.canvas.items import BrushOutline, DraftItem, FrameItem, PictureItem, selection_outline
 from dalle_studio.ui.canvas.mipmaps import Mipmaps
 from dalle_studio.ui.canvas.tool_state import CanvasTools, Tool
 from dalle_studio.ui.canvas.tools import AreaHandler, BrushHandler, FrameHandler, Handler
@@ -77,6 +77,7 @@ class CanvasView(QGraphicsView):
         self._space = False
         self._zoom = 1.0
         self._fit_pending = True
+        self._draft: DraftItem | None = None
         document.image_replaced.connect(self._on_image_replaced)
         document.canvas_resized.connect(self._on_canvas_resized)
         document.mask_changed.connect(self._on_region_changed)
@@ -100,7 +101,23 @@ class CanvasView(QGraphicsView):
         return self.document.image, None
 
     # -- document and tool events -----------------------------------------------------------------------------
+    def show_draft(self, image: QImage, width: int, height: int) -> None:
+        """Until the document has a picture: ``image``, a reduced decode of the picture being opened, drawn at
+        the picture's size (``width`` x ``height``) and fitted, so it is on screen while the full decode runs."""
+        if not self.document.is_empty:
+            return
+        if self._draft is not None:
+            self._scene.removeItem(self._draft)
+        self._draft = DraftItem(image, width, height)
+        self._draft.setZValue(-1)  # under the frame and outlines, as the picture is
+        self._scene.addItem(self._draft)
+        self._update_scene_rect()
+        self.fit()
+
     def _on_image_replaced(self) -> None:
+        if self._draft is not None:  # the picture itself is here
+            self._scene.removeItem(self._draft)
+            self._draft = None
         self._cancel_gesture()
         self.composite.rebuild()
         self.picture_item.resized()
@@ -153,7 +170,7 @@ class CanvasView(QGraphicsView):
     def content_rect(self) -> QRectF:
         """The picture and the frame, in scene coordinates."""
         if self.document.is_empty:
-            return QRectF()
+            return self._draft.boundingRect() if self._draft is not None else QRectF()
         return QRectF(self.document.rect).united(QRectF(self.document.frame))
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
@@ -262,6 +279,8 @@ class CanvasView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._update_scene_rect()
+        if self._draft is not None:  # the panels are still settling around a picture that is opening
+            self.fit()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
