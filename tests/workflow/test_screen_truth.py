@@ -107,3 +107,21 @@ def test_the_canvas_shows_the_document_through_the_whole_journey(studio, qtbot, 
     qtbot.mouseMove(canvas.viewport(), canvas.viewport().rect().center())
     point_away(qtbot, studio)
     assert_shows_document(studio, "outpaint accepted")
+
+
+def test_results_of_another_picture_cannot_be_accepted_into_this_one(studio, qtbot, loop, tmp_path):
+    window, doc, strip = studio.window, studio.document, studio.workflow_ui.strip
+    path = tmp_path / "gradient.png"
+    assert picture(160, 120).save(str(path))
+    assert loop.run_until_complete(window.files.open_path(path))
+    doc.fill_mask(doc.rect.adjusted(40, 40, -40, -40))
+    job = run_edit(studio, qtbot, loop)
+    assert strip.accept_button.isEnabled()
+    doc.undo_stack.setClean()  # (the question before replacing is tested elsewhere)
+    window.files.new_canvas(64, 48, None)
+    assert strip.job is job and strip.list.count() == len(job.results)
+    assert not strip.accept_button.isEnabled()
+    assert "another picture" in strip.accept_button.toolTip()
+    assert strip.new_button.isEnabled()
+    studio.workflow_ui.jobs_panel.show_results.emit(job)  # shown again from the Jobs panel: still refused
+    assert not strip.accept_button.isEnabled()
