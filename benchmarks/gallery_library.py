@@ -55,7 +55,10 @@ def run(report: Callable[..., None]) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    root = Path(tempfile.gettempdir()) / f"dalle-studio-bench-gallery-{COUNT}"
+    from dalle_studio.library.schema import LATEST
+
+    # Named by schema version: branches with another schema share this machine's temp folder.
+    root = Path(tempfile.gettempdir()) / f"dalle-studio-bench-gallery-{COUNT}-schema{LATEST}"
     library_dir = ensure_library(root / "library")
     work = Path(tempfile.mkdtemp(prefix="dalle-studio-bench-"))
     try:

@@ -46,3 +46,20 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def umask_file_mode() -> int:
+    """The mode a new file gets from the process's umask (0644 under the usual 022), as every other program's
+    files do: temporary files are created 0600, so a rename alone would leave exports readable only by their
+    owner."""
+    if os.name != "posix":
+        return 0o666
+    try:  # Linux reports it without changing it (changing it is not thread-safe)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask

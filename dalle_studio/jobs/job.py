@@ -53,6 +53,7 @@ class JobInput:
     via_edit: bool = False  # Variations sent as an edit of the whole picture (no variations endpoint)
     note: str = ""  # shown to the user, e.g. which path Variations takes
     label: str = ""  # how the job is named when the prompt sent is not the artist's (engine fill, variations)
+    source: str = ""  # the name of the picture the job was made from ("rocket.jpg"), for the gallery's titles
 
 
 @dataclass

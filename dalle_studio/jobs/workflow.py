@@ -118,8 +118,20 @@ class Workflow(QObject):
             self.spending.check(model.id, params)
         self._remember_prompt(prompt)
         job_input = JobInput(kind=kind, prompt=prompt, model=model.id, provider=target.name, params=params,
-                             spec=spec, snapshot=snapshot, via_edit=via_edit, note=note, label=label)
+                             spec=spec, snapshot=snapshot, via_edit=via_edit, note=note, label=label,
+                             source=self._source_name())
         return self.queue.submit(job_input)
+
+    def _source_name(self) -> str:
+        """The name of the open picture's file; for a picture opened from the gallery (stored under its hash),
+        what the gallery calls it."""
+        path = self.document.path
+        if path is None:
+            return ""
+        if self.library.folder in path.parents:
+            record = self.library.find_by_sha(path.stem)
+            return record.label if record is not None else ""
+        return path.name
 
     def _remember_prompt(self, prompt: str) -> None:
         if not prompt or prompt in (ENGINE_PROMPT, self.settings.get("jobs.variation_prompt")):
@@ -233,10 +245,12 @@ class Workflow(QObject):
 
             staged = await asyncio.to_thread(work)
             record = NewResult(
-                image=image.data, kind=inp.kind.value, prompt=inp.prompt, revised_prompt=image.revised_prompt or "",
+                **_prompt_and_title(inp),
+                image=image.data, kind=inp.kind.value, revised_prompt=image.revised_prompt or "",
                 model=inp.model, provider=inp.provider, size=str(inp.params.get("size", result.size or "")),
                 quality=str(result.quality or inp.params.get("quality", "")),
-                params={**inp.params, "via_edit": inp.via_edit} if inp.kind is JobKind.VARIATION else dict(inp.params),
+                params={**inp.params, **({"via_edit": inp.via_edit} if inp.kind is JobKind.VARIATION else {}),
+                        **({"sent_prompt": inp.prompt} if inp.label else {})},
                 cost=each_cost, usage=_usage_dict(result),
                 source_images=[source_png] if source_png else [], mask=mask_png)
             staged.revised_prompt = image.revised_prompt
@@ -275,3 +289,13 @@ def _usage_dict(result: ImagesResult) -> dict[str, Any]:
     if usage is None:
         return {}
     return {k: getattr(usage, k) for k in ("input_tokens", "output_tokens", "total_tokens") if hasattr(usage, k)}
+
+
+def _prompt_and_title(inp: JobInput) -> dict[str, str]:
+    """What the gallery files a result under: the prompt the artist typed, and when the prompt sent was not theirs
+    (an empty prompt: the variation prompt, the engine's fill), a title saying what it is ("Variation of
+    rocket.jpg"); the prompt sent stays in the parameters."""
+    if not inp.label:
+        return {"prompt": inp.prompt, "source": inp.source}
+    what = "Variation" if inp.kind is JobKind.VARIATION else "Content-aware fill"
+    return {"prompt": "", "title": f"{what} of {inp.source or 'the picture'}", "source": inp.source}

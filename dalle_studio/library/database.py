@@ -10,13 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from dalle_studio.library.files import ImageFiles
 from dalle_studio.library.records import ImageRecord, Query, Sort
 from dalle_studio.library.schema import migrate
 
 COLUMNS = (
     "id, sha, ext, kind, prompt, revised_prompt, model, provider, size, quality, params, cost, usage, created, "
-    "width, height, favourite, tags, trashed_at, missing, mask_sha"
+    "width, height, favourite, tags, trashed_at, missing, mask_sha, title, source"
 )
 
 
@@ -57,12 +59,13 @@ def normalise_tag(tag: str) -> str:
 
 def row_to_record(row: Sequence[Any], files: ImageFiles, parents: tuple[str, ...]) -> ImageRecord:
     (id_, sha, ext, kind, prompt, revised, model, provider, size, quality, params, cost, usage, created,
-     width, height, favourite, tags, trashed_at, missing, mask_sha) = row
+     width, height, favourite, tags, trashed_at, missing, mask_sha, title, source) = row
     return ImageRecord(
         id=id_, sha=sha, path=files.path(sha, ext), kind=kind, prompt=prompt, revised_prompt=revised, model=model,
         provider=provider, size=size, quality=quality, params=json.loads(params), cost=cost, usage=json.loads(usage),
         created=created, width=width, height=height, format=ext, favourite=bool(favourite), tags=split_tags(tags),
         trashed=trashed_at is not None, missing=bool(missing), mask_sha=mask_sha, parent_shas=parents,
+        title=title, source=source,
     )
 
 
@@ -95,11 +98,12 @@ def fts_match(text: str) -> str | None:
     return " AND ".join(quoted)
 
 
-def query_sql(query: Query) -> tuple[str, list[Any]]:
-    """SQL selecting the ids of the images ``query`` asks for, in its order."""
+def query_sql(query: Query, *, text: bool = True) -> tuple[str, list[Any]]:
+    """SQL selecting the ids of the images ``query`` asks for, in its order (leaving out its text with
+    ``text=False``)."""
     where: list[str] = []
     args: list[Any] = []
-    match = fts_match(query.text)
+    match = fts_match(query.text) if text else None
     if match:
         where.append("images.id IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)")
         args.append(match)
@@ -123,3 +127,16 @@ def query_sql(query: Query) -> tuple[str, list[Any]]:
         args.append(f"\n{normalise_tag(tag)}\n")
     order = "DESC" if query.sort == Sort.NEWEST else "ASC"
     return f"SELECT id FROM images WHERE {' AND '.join(where)} ORDER BY created {order}, id {order}", args
+
+
+def fetch_ids(conn: sqlite3.Connection, sql: str, args: Sequence[Any] = (), column: str = "id") -> np.ndarray:
+    """The integer ``column`` that ``sql`` selects, in its order, as an array. At 100,000 rows, fetching them as one
+    string (``group_concat`` over the ordered subquery) and parsing it in C is several times faster than building
+    a Python tuple per row."""
+    (text,) = conn.execute(f"SELECT group_concat({column}) FROM ({sql})", args).fetchone()
+    return np.fromstring(text, dtype=np.int64, sep=",") if text else np.empty(0, dtype=np.int64)
+
+
+def matching_ids(conn: sqlite3.Connection, match: str) -> np.ndarray:
+    """Ids of every image (trashed or not) whose searchable text matches the FTS5 expression ``match``."""
+    return fetch_ids(conn, "SELECT rowid FROM images_fts WHERE images_fts MATCH ?", (match,), column="rowid")

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from PIL import Image
 
-from dalle_studio.core.atomic import atomic_write_bytes
+from dalle_studio.core.atomic import atomic_write_bytes, umask_file_mode
 from dalle_studio.library.pixels import to_rgb
 from dalle_studio.library.pngtext import with_text
 from dalle_studio.library.recall import OUR_CHUNK, PARAMETERS_CHUNK
@@ -27,18 +27,26 @@ DEFAULT_TEMPLATE = "{date}_{prompt}_{id}"
 
 
 def a1111_parameters(record: ImageRecord) -> str:
-    """The ``parameters`` text other image tools write: the prompt, then one line of ``Key: value`` pairs."""
-    pairs: list[tuple[str, Any]] = [("Model", record.model), ("Size", record.size or f"{record.width}x{record.height}"),
-                                    ("Quality", record.quality), ("Kind", record.kind), ("Provider", record.provider)]
-    pairs += [(str(k).replace("_", " ").capitalize(), v) for k, v in sorted(record.params.items())]
+    """The ``parameters`` text other image tools write: the prompt, then one line of ``Key: value`` pairs, each key
+    once: what was asked, then what the provider answered where it differs (``Answered size``...)."""
+    asked = record.asked()
+    pairs: list[tuple[str, Any]] = [("Model", record.model), ("Size", asked.pop("size")),
+                                    ("Quality", asked.pop("quality")), ("Kind", record.kind),
+                                    ("Provider", record.provider)]
+    pairs += [(_label(k), v) for k, v in sorted(asked.items()) if _label(k) not in dict(pairs)]
+    pairs += [(f"Answered {k.replace('_', ' ')}", v) for k, v in record.answered().items()]
     rendered = []
     for key, value in pairs:
         if value in ("", None):
             continue
         text = value if isinstance(value, str) else json.dumps(value)
-        needs_quotes = re.search(r"[,:\n]", text) is not None
+        needs_quotes = re.search(r"[,:\n\"]", text) is not None
         rendered.append(f"{key}: {json.dumps(text) if needs_quotes else text}")
     return f"{record.prompt}\n{', '.join(rendered)}"
+
+
+def _label(key: str) -> str:
+    return str(key).replace("_", " ").capitalize()
 
 
 def metadata_chunks(record: ImageRecord) -> dict[str, str]:
@@ -85,9 +93,10 @@ def format_for(path: Path, default: Format = "png") -> Format:
 
 
 def export_image(record: ImageRecord, dest: Path, *, fmt: Format | None = None, quality: int = 90) -> Path:
-    """Save As: write ``record``'s image to ``dest`` (format from ``fmt`` or the suffix) atomically."""
+    """Save As: write ``record``'s image to ``dest`` (format from ``fmt`` or the suffix) atomically, with the mode
+    the umask gives new files."""
     fmt = fmt or format_for(dest)
-    atomic_write_bytes(dest, encode(record.path.read_bytes(), record, fmt, quality))
+    atomic_write_bytes(dest, encode(record.path.read_bytes(), record, fmt, quality), mode=umask_file_mode())
     return dest
 
 
@@ -120,6 +129,7 @@ def export_many(records: Sequence[ImageRecord], dest: Path, *, template: str = D
     return the file names used, in order. Clashing names get ``-2``, ``-3``... Images whose file is missing are
     skipped (and not named)."""
     suffix = ".jpg" if fmt == "jpeg" else f".{fmt}"
+    mode = umask_file_mode()
     names: list[str] = []
     used: set[str] = set()
     buffer = io.BytesIO()
@@ -139,11 +149,11 @@ def export_many(records: Sequence[ImageRecord], dest: Path, *, template: str = D
             if archive is not None:
                 archive.writestr(name, encoded)
             else:
-                atomic_write_bytes(dest / name, encoded)
+                atomic_write_bytes(dest / name, encoded, mode=mode)
             names.append(name)
     finally:
         if archive is not None:
             archive.close()
     if as_zip:
-        atomic_write_bytes(dest, buffer.getvalue())
+        atomic_write_bytes(dest, buffer.getvalue(), mode=mode)
     return names

@@ -47,13 +47,15 @@ def import_files(library: Library, paths: Sequence[Path]) -> ImportReport:
                 present.append(existing.id)
                 continue
             recalled = read_parameters(data)
+            # Sorted by when it came in (it is new to the gallery); the file's own date is kept and shown.
             result = NewResult(
-                image=data, kind=Kind.IMPORT, created=path.stat().st_mtime,
+                image=data, kind=Kind.IMPORT, source=path.name,
                 prompt=recalled.prompt if recalled else "",
                 revised_prompt=recalled.revised_prompt if recalled else "",
                 model=recalled.model if recalled else "", size=recalled.size if recalled else "",
                 quality=recalled.quality if recalled else "",
-                params={"file": path.name, **(recalled.params if recalled else {})},
+                params={"file": path.name, "file_modified": path.stat().st_mtime,
+                        **(recalled.params if recalled else {})},
             )
             added.append(library.add_result(result).id)
         except NotAnImage as exc:

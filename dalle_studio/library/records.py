@@ -10,6 +10,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+# Parameters an import keeps about its file (name, modification time): facts about the file, not a request's.
+FILE_KEYS = ("file", "file_modified")
+
 
 class Kind(StrEnum):
     """How an image came to be: the API's words for its three calls, plus pictures brought in from disk."""
@@ -45,6 +48,8 @@ class NewResult:
     source_images: Sequence[bytes] = ()
     mask: bytes | None = None
     tags: Sequence[str] = ()
+    title: str = ""  # what to call the image when ``prompt`` is empty: "Variation of rocket.jpg"
+    source: str = ""  # the name of the file the picture came from (imported, or opened and then edited)
 
 
 @dataclass(frozen=True)
@@ -75,15 +80,46 @@ class ImageRecord:
     missing: bool  # the file was gone or damaged when last checked
     mask_sha: str | None
     parent_shas: tuple[str, ...]
+    title: str = ""
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the gallery calls the image: its prompt, else its title, else its file's name, else its kind."""
+        return self.prompt or self.title or self.source or self.kind.capitalize()
+
+    def asked(self) -> dict[str, Any]:
+        """What was asked for, each setting once: size and quality as sent (the record's ``params`` hold what was
+        sent, ``size``/``quality`` may hold what the provider answered), then the other parameters."""
+        size = str(self.params.get("size") or self.size or f"{self.width}x{self.height}")
+        quality = str(self.params.get("quality") or self.quality or "")
+        rest = {k: v for k, v in self.params.items() if k not in ("size", "quality", *FILE_KEYS)}
+        return {"size": size, "quality": quality, **rest}
+
+    def answered(self) -> dict[str, str]:
+        """What the provider answered where it differs from what was asked: the picture's real size, the quality
+        it chose, the prompt it revised."""
+        asked = self.asked()
+        out: dict[str, str] = {}
+        real = f"{self.width}x{self.height}"
+        if asked["size"] != real:
+            out["size"] = real
+        if self.quality and self.quality != asked["quality"]:
+            out["quality"] = self.quality
+        if self.revised_prompt and self.revised_prompt != self.prompt:
+            out["revised_prompt"] = self.revised_prompt
+        return out
 
     def metadata(self) -> dict[str, Any]:
-        """Everything known about the image except where it is stored: what export and recall carry."""
+        """Everything known about the image except where it is stored: what export and recall carry. One value per
+        setting: ``size``/``quality``/``params`` as asked, ``answered`` for what the provider made of them."""
+        asked = self.asked()
         return {
             "kind": self.kind, "prompt": self.prompt, "revised_prompt": self.revised_prompt, "model": self.model,
-            "provider": self.provider, "size": self.size, "quality": self.quality, "params": dict(self.params),
-            "cost": self.cost, "usage": dict(self.usage), "created": self.created, "width": self.width,
-            "height": self.height, "tags": list(self.tags), "sha256": self.sha,
-            "parents": list(self.parent_shas), "mask": self.mask_sha,
+            "provider": self.provider, "size": asked.pop("size"), "quality": asked.pop("quality"), "params": asked,
+            "answered": self.answered(), "cost": self.cost, "usage": dict(self.usage), "created": self.created,
+            "width": self.width, "height": self.height, "tags": list(self.tags), "sha256": self.sha,
+            "parents": list(self.parent_shas), "mask": self.mask_sha, "title": self.title, "source": self.source,
         }
 
 
@@ -95,7 +131,7 @@ class Sort(StrEnum):
 @dataclass(frozen=True)
 class Query:
     """Which images the gallery shows. Empty fields do not filter. ``text`` matches words (and word prefixes, for
-    search-as-you-type) in prompts, revised prompts, parameters, model and tags."""
+    search-as-you-type) in prompts, revised prompts, parameters, model, tags, kind, title and source file name."""
 
     text: str = ""
     kinds: frozenset[str] = frozenset()

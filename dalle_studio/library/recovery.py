@@ -28,14 +28,14 @@ def insert_from_meta(conn: sqlite3.Connection, meta: Mapping[str, Any]) -> tuple
         return row[0], False
     cur = conn.execute(
         "INSERT INTO images (sha, ext, kind, prompt, revised_prompt, model, provider, size, quality, params, cost, "
-        "usage, created, width, height, favourite, tags, trashed_at, missing, mask_sha) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
+        "usage, created, width, height, favourite, tags, trashed_at, missing, mask_sha, title, source) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
         (meta["sha"], meta["ext"], meta["kind"], meta.get("prompt", ""), meta.get("revised_prompt", ""),
          meta.get("model", ""), meta.get("provider", ""), meta.get("size", ""), meta.get("quality", ""),
          json.dumps(meta.get("params", {}), sort_keys=True), meta.get("cost"),
          json.dumps(meta.get("usage", {}), sort_keys=True), float(meta["created"]), int(meta["width"]),
          int(meta["height"]), int(bool(meta.get("favourite"))), join_tags(meta.get("tags", ())),
-         meta.get("trashed_at"), meta.get("mask_sha")),
+         meta.get("trashed_at"), meta.get("mask_sha"), meta.get("title", ""), meta.get("source", "")),
     )
     new_id = int(cur.lastrowid or 0)
     conn.executemany("INSERT OR IGNORE INTO parents (child_id, parent_sha) VALUES (?, ?)",

@@ -66,7 +66,43 @@ CREATE INDEX images_trashed ON images(trashed_at);
 CREATE INDEX images_favourite ON images(favourite) WHERE favourite = 1;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# At 100,000 images: prefix indexes make the first letters typed cheap to search (a one-letter prefix otherwise
+# merges every word that starts with it), and the gallery's order (not trashed, by date) is read from an index
+# rather than sorted. A title (what the gallery calls an image with no prompt of its own, e.g. "Variation of
+# rocket.jpg") and the name of the file a picture came from; search covers them, and the kind, too.
+_FTS_COLUMNS = "prompt, revised_prompt, params, model, tags, kind, title, source"
+_V3 = f"""
+ALTER TABLE images ADD COLUMN title TEXT NOT NULL DEFAULT '';
+ALTER TABLE images ADD COLUMN source TEXT NOT NULL DEFAULT '';
+UPDATE images SET source = json_extract(params, '$.file') WHERE kind = 'import' AND json_valid(params)
+    AND json_type(params, '$.file') = 'text';
+DROP TRIGGER images_ai;
+DROP TRIGGER images_ad;
+DROP TRIGGER images_au;
+DROP TABLE images_fts;
+CREATE VIRTUAL TABLE images_fts USING fts5(
+    {_FTS_COLUMNS}, content='images', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
+    prefix='1 2 3'
+);
+CREATE TRIGGER images_ai AFTER INSERT ON images BEGIN
+    INSERT INTO images_fts(rowid, {_FTS_COLUMNS}) VALUES (new.id, new.prompt, new.revised_prompt, new.params,
+        new.model, new.tags, new.kind, new.title, new.source);
+END;
+CREATE TRIGGER images_ad AFTER DELETE ON images BEGIN
+    INSERT INTO images_fts(images_fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', old.id, old.prompt,
+        old.revised_prompt, old.params, old.model, old.tags, old.kind, old.title, old.source);
+END;
+CREATE TRIGGER images_au AFTER UPDATE OF {_FTS_COLUMNS} ON images BEGIN
+    INSERT INTO images_fts(images_fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', old.id, old.prompt,
+        old.revised_prompt, old.params, old.model, old.tags, old.kind, old.title, old.source);
+    INSERT INTO images_fts(rowid, {_FTS_COLUMNS}) VALUES (new.id, new.prompt, new.revised_prompt, new.params,
+        new.model, new.tags, new.kind, new.title, new.source);
+END;
+INSERT INTO images_fts(images_fts) VALUES ('rebuild');
+CREATE INDEX images_shown ON images(trashed_at, created, id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 

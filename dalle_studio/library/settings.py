@@ -8,6 +8,9 @@ from dalle_studio.library.export import DEFAULT_TEMPLATE
 SETTINGS = declare(
     Setting("gallery.thumbnail_size", int, 160, "Thumbnail size (pixels)",
             "How large each picture is shown in the gallery.", section="Gallery", minimum=64, maximum=512),
+    Setting("gallery.cell_size", int, 128, "Thumbnail size in the grid (pixels)",
+            "Changed with Ctrl+wheel or the slider under the gallery.", section="Gallery", minimum=64, maximum=320,
+            visible=False),
     Setting("export.name_template", str, DEFAULT_TEMPLATE, "Names of exported files",
             "Fields: {date} {time} {prompt} {id} {index} {kind} {model} {hash}; e.g. {index:04d}_{prompt}.",
             section="Gallery"),

@@ -307,18 +307,48 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.files.new_canvas(*dialog.size(), dialog.color(), confirmed=True)
 
-    def export_dialog(self):
-        """Ask where, then export the picture (the task writing it), or None when the artist cancelled."""
+    def export_dialog(self) -> None:
+        """File > Export: the picture as it is now, as a PNG. The dialog starts in the last export folder (else
+        Pictures, never the app's own folder where the samples live), named from the prompt; once written, the
+        status bar says where and the "not saved anywhere" warning is cleared for this state."""
+        gallery_export = getattr(self.gallery_dock.widget(), "export_if_focused", None)
+        if gallery_export is not None and gallery_export():
+            return  # the gallery had focus and a selection: File > Export means those images
         if self.document.is_empty:
-            return None
+            return
         path = self._ask_export_path()
-        return self.files.export_png(path) if path else None
+        if path:
+            self._export_to(path)
 
     def _ask_export_path(self) -> str:
-        stem = self.document.path.stem if self.document.path else "picture"
-        start = str(Path(self.settings.get("files.last_folder") or Path.home()) / f"{stem}-edited.png")
+        from dalle_studio.library.export import slug
+        from dalle_studio.ui.exports import start_folder
+
+        stem = slug(self.document.prompt, 40) or (f"{self.document.path.stem}-edited" if self.document.path
+                                                   else "picture")
+        start = str(start_folder(self.settings.get("export.last_folder")) / f"{stem}.png")
         path, _ = QFileDialog.getSaveFileName(self, "Export picture", start, "PNG image (*.png)")
+        if path:
+            self.settings.set("export.last_folder", str(Path(path).parent))
         return path
+
+    def _export_to(self, path: str | Path) -> None:
+        from dalle_studio.ui.exports import show_export_notice
+
+        stack = self.document.undo_stack
+        state = stack.index()
+        task = self.files.export_png(path)
+
+        def done(finished) -> None:
+            if finished.cancelled() or finished.exception() is not None:
+                return  # the task registry has told the user
+            target = finished.result()
+            self.settings.set("export.last_folder", str(target.parent))
+            if stack.index() == state:
+                stack.setClean()
+            show_export_notice(self.statusBar(), target)
+
+        task.add_done_callback(done)
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
@@ -344,13 +374,16 @@ class MainWindow(QMainWindow):
 
         PreferencesDialog(self.settings, self).exec()
 
-    def shortcut_groups(self) -> dict[str, list[QAction]]:
-        groups: dict[str, list[QAction]] = {}
+    def shortcut_groups(self) -> dict[str, list]:
+        groups: dict[str, list] = {}
         for menu in self.menus.values():
             groups[menu.title()] = [a for a in menu.actions() if not a.isSeparator() and not a.menu()]
         extra = [a for a in self.actions() if a.shortcuts()]
         if extra:
             groups["Canvas and jobs"] = extra
+        gallery_keys = getattr(self.gallery_dock.widget(), "key_rows", None)
+        if gallery_keys is not None:
+            groups["Gallery (when it has focus)"] = gallery_keys()
         return groups
 
     def shortcuts_dialog(self) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from dalle_studio.core.atomic import atomic_write_bytes
+from dalle_studio.core.atomic import atomic_write_bytes, umask_file_mode
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document, blank_image
 from dalle_studio.document.image_io import ImageLoadError, LoadedImage, load_image_bytes, load_image_file
@@ -157,18 +157,13 @@ class PictureFiles(QObject):
         return True
 
     def export_png(self, path: str | Path) -> asyncio.Task[Path]:
-        """Write the picture as it is now to ``path`` (PNG, atomic), off the UI thread; once written, the picture
-        counts as saved (unless it changed meanwhile)."""
+        """Write the picture as it is now to ``path`` (PNG, atomic), off the UI thread."""
         image = QImage(self.document.image)  # implicit share: a snapshot of this moment
-        stack = self.document.undo_stack
-        step = stack.index()
         target = _png_path(path)
 
         async def run() -> Path:
             data = await asyncio.to_thread(_encode_png, image)
-            await asyncio.to_thread(atomic_write_bytes, target, data)
-            if stack.index() == step:
-                stack.setClean()
+            await asyncio.to_thread(atomic_write_bytes, target, data, mode=umask_file_mode())
             return target
 
         return self.tasks.start(run(), f"exporting {target.name}")
@@ -178,7 +173,7 @@ class PictureFiles(QObject):
         the reason shown, when it could not be written."""
         target = _png_path(path)
         try:
-            atomic_write_bytes(target, _encode_png(QImage(self.document.image)))
+            atomic_write_bytes(target, _encode_png(QImage(self.document.image)), mode=umask_file_mode())
         except OSError as exc:
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot export picture",
                               f"{target.name} could not be written: {exc}", QMessageBox.StandardButton.Ok, self.window)

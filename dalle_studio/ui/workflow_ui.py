@@ -283,8 +283,7 @@ class WorkflowUi(QObject):
 
     def run_again(self, record: ImageRecord) -> None:
         """Gallery > Run again: the same prompt, model and parameters; generations are sent at once."""
-        self.panel.recall(record.prompt, record.model, {**record.params, "size": record.size,
-                                                        "quality": record.quality})
+        self.panel.recall(record.prompt, record.model, record.asked())
         if record.kind == JobKind.GENERATION.value:
             self.run(JobKind.GENERATION)
         else:

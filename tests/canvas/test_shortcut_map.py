@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
@@ -106,17 +105,7 @@ def _gallery(window: QWidget) -> QWidget:
 
 
 def test_no_key_sequence_is_bound_twice_where_the_focus_can_be(studio):
-    gallery = _gallery(studio.window)
-    # the gallery's own Ctrl+E (export) and Ctrl+Z (undo move to trash) are the gallery's side (issue 14)
-    outside_gallery = [c for c in clashes(studio.window)
-                       if not any(f"{k}:" in c for k in ("Ctrl+E", "Ctrl+Z"))]
-    assert outside_gallery == []
-    assert gallery is not None
-
-
-@pytest.mark.xfail(strict=True, reason="the gallery's Ctrl+E and Ctrl+Z still clash with File > Export and "
-                                       "Edit > Undo: issue 14 scopes the gallery's keys")
-def test_the_gallerys_keys_do_not_clash_with_the_windows(studio):
+    assert _gallery(studio.window) is not None  # the gallery's own keys are among those checked
     assert clashes(studio.window) == []
 
 
@@ -135,7 +124,8 @@ def test_every_listed_key_does_its_work_from_the_canvas(studio, qtbot):
     canvas = studio.window.canvas
     canvas.setFocus()
     qtbot.waitUntil(canvas.hasFocus)
-    listed = [a for group in studio.window.shortcut_groups().values() for a in group if a.shortcuts()]
+    listed = [a for group in studio.window.shortcut_groups().values() for a in group
+              if isinstance(a, QAction) and a.shortcuts()]  # (the gallery's rows are text: its keys act there)
     assert len(listed) > 30
     fired: dict[str, int] = {}
     for action in listed:

@@ -53,3 +53,20 @@ def panel(qtbot, library: Library, thumbnails: ThumbnailCache, filled) -> Iterat
     qtbot.waitExposed(widget)
     yield widget
     widget.background.wait()
+
+
+@pytest.fixture
+def studio(qtbot, tmp_path: Path, loop):
+    """The whole window as the app builds it, shown; the gallery's grid is what tests focus."""
+    from dalle_studio.app import build_window
+    from dalle_studio.core.paths import AppPaths
+
+    built = build_window(AppPaths.under(tmp_path / "app"))
+    built.window.show()
+    qtbot.waitExposed(built.window)
+    yield built
+    built.gallery.background.wait()
+    built.document.undo_stack.setClean()
+    built.window.close()
+    built.close()
+    built.window.deleteLater()

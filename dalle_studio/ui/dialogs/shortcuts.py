@@ -1,4 +1,5 @@
-"""Help > Keyboard shortcuts: every action of the window that has a shortcut, grouped by menu."""
+"""Help > Keyboard shortcuts: every action of the window that has a shortcut, grouped by menu, and the keys of
+panels that handle their own (the gallery's, active while its grid has focus)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,17 @@ def _readable(shortcuts: list[QKeySequence]) -> list[str]:
     return typed or texts
 
 
-class ShortcutsDialog(QDialog):
-    """Lists ``groups`` ({menu title: actions}) with each action's shortcuts in the platform's notation."""
+Row = QAction | tuple[str, list[QKeySequence]]  # an action, or (what it does, keys) for a panel's own keys
 
-    def __init__(self, groups: dict[str, list[QAction]], parent: QWidget | None = None) -> None:
+
+def _row(entry: Row) -> tuple[str, list[QKeySequence]]:
+    return (entry.text(), entry.shortcuts()) if isinstance(entry, QAction) else entry
+
+
+class ShortcutsDialog(QDialog):
+    """Lists ``groups`` ({menu title: actions or (text, keys)}) with each one's keys in the platform's notation."""
+
+    def __init__(self, groups: dict[str, list[Row]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(520, 560)
@@ -29,7 +37,7 @@ class ShortcutsDialog(QDialog):
         self.tree.setHeaderLabels(["Action", "Shortcut"])
         self.tree.setRootIsDecorated(False)
         for title, actions in groups.items():
-            rows = [a for a in actions if a.shortcuts()]
+            rows = [r for r in map(_row, actions) if r[1]]
             if not rows:
                 continue
             header = QTreeWidgetItem([title.replace("&", ""), ""])
@@ -37,9 +45,9 @@ class ShortcutsDialog(QDialog):
             font.setBold(True)
             header.setFont(0, font)
             self.tree.addTopLevelItem(header)
-            for action in rows:
-                keys = ", ".join(_readable(action.shortcuts()))
-                self.tree.addTopLevelItem(QTreeWidgetItem(["    " + action.text().replace("&", ""), keys]))
+            for text, shortcuts in rows:
+                keys = ", ".join(_readable(shortcuts))
+                self.tree.addTopLevelItem(QTreeWidgetItem(["    " + text.split("\t")[0].replace("&", ""), keys]))
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -51,16 +51,24 @@ class DetailsPane(QTextBrowser):
             return
         self._waiting.clear()
         esc = html.escape
+        asked, answered = record.asked(), record.answered()
+        made = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record.created))
+        original = record.params.get("file_modified")
         rows = [("Kind", record.kind), ("Model", record.model), ("Provider", record.provider),
-                ("Size", record.size or f"{record.width}×{record.height}"),
-                ("Pixels", f"{record.width}×{record.height} {record.format.upper()}"), ("Quality", record.quality),
-                ("Made", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record.created))),
+                ("Size", asked.pop("size") + (f" (made {answered['size']})" if "size" in answered else "")),
+                ("Pixels", f"{record.width}×{record.height} {record.format.upper()}"),
+                ("Quality", asked.pop("quality") + (f" (made {answered['quality']})" if "quality" in answered
+                                                    else "")),
+                ("Imported" if record.kind == "import" else "Made", made),
+                ("File date", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(original))
+                 if isinstance(original, (int, float)) else ""),
                 ("Cost", f"${record.cost:.3f}" if record.cost is not None else ""),
                 ("Tags", ", ".join(record.tags))]
-        rows += [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in sorted(record.params.items())]
+        rows.insert(1, ("File", record.source))
+        rows += [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in sorted(asked.items())]
         if record.usage:
             rows.append(("Usage", ", ".join(f"{k}: {v}" for k, v in sorted(record.usage.items()))))
-        parts = [f"<h3>{esc(record.prompt) or '<i>No prompt</i>'}</h3>"]
+        parts = [f"<h3>{esc(record.prompt) or '<i>' + esc(record.title or 'No prompt') + '</i>'}</h3>"]
         if record.revised_prompt and record.revised_prompt != record.prompt:
             parts.append(f"<p><b>Revised prompt:</b> {esc(record.revised_prompt)}</p>")
         if record.missing:

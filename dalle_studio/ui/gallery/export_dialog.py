@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -12,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -21,24 +21,33 @@ from PySide6.QtWidgets import (
 )
 
 from dalle_studio.library.export import DEFAULT_TEMPLATE, Format, format_for, render_name, slug
+from dalle_studio.ui.exports import start_folder
 
 
-def ask_save_as(parent: QWidget, folder: str, prompt: str, quality: int) -> tuple[Path, Format, int] | None:
-    """Ask where to save one image; returns (path, format, quality) or None when cancelled."""
-    start = str(Path(folder or Path.home()) / f"{slug(prompt, 40) or 'image'}.png")
-    path, _ = QFileDialog.getSaveFileName(parent, "Save image as", start,
-                                          "PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp)")
-    if not path:
-        return None
+def file_stem(prompt: str, fallback: str = "") -> str:
+    """An export's proposed name: from the prompt, else from ``fallback`` (an imported file's name)."""
+    return slug(prompt, 40) or slug(Path(fallback).stem, 40) or "image"
+
+
+def save_as_dialog(parent: QWidget, folder: Path, stem: str) -> QFileDialog:
+    """A Save As dialog (PNG, JPEG or WebP), opened window-modal without blocking the event loop; connect
+    ``fileSelected`` to act on the answer (see :func:`chosen_target`)."""
+    dialog = QFileDialog(parent, "Export image", str(folder / f"{stem}.png"),
+                         "PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp)")
+    dialog.setObjectName("galleryExportDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("png")
+    dialog.selectFile(str(folder / f"{stem}.png"))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def chosen_target(path: str) -> tuple[Path, Format]:
     target = Path(path)
     if not target.suffix:
         target = target.with_suffix(".png")
-    fmt = format_for(target)
-    if fmt != "png":
-        quality, ok = QInputDialog.getInt(parent, "Quality", f"{fmt.upper()} quality (1–100):", quality, 1, 100)
-        if not ok:
-            return None
-    return target, fmt, quality
+    return target, format_for(target)
 
 
 class ExportManyDialog(QDialog):
@@ -51,7 +60,7 @@ class ExportManyDialog(QDialog):
         self.to_folder = QRadioButton("To a folder")
         self.to_folder.setChecked(True)
         self.to_zip = QRadioButton("To a zip file")
-        self.destination = QLineEdit(folder or str(Path.home()))
+        self.destination = QLineEdit(str(start_folder(folder)))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         self.template = QLineEdit(template or DEFAULT_TEMPLATE)

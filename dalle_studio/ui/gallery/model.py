@@ -7,9 +7,10 @@ Python code (the delegate, the panel) reads rows through :meth:`LibraryModel.rec
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QPixmap
 
 from dalle_studio.library import ImageRecord, Library, LibraryEvent, Query
@@ -42,6 +43,7 @@ class LibraryModel(QAbstractListModel):
         self.library = library
         self.thumbnails = thumbnails
         self._query = Query()
+        self.drag_folder: Path | None = None  # where dragged-out files are written (set by the panel)
         self._ids: list[int] = library.ids(self._query)
         self._row_of: dict[int, int] | None = None
         self._records: dict[int, ImageRecord] = {}
@@ -120,6 +122,22 @@ class LibraryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{record.kind}: {record.prompt}"
         return None
+
+    # ---- dragging out ----------------------------------------------------------------------------------------
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def mimeData(self, indexes) -> QMimeData:
+        """The dragged thumbnails as real PNG files (with their metadata chunks) in :attr:`drag_folder`."""
+        from dalle_studio.ui.gallery.transfer import drag_files, files_mime
+
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        records = [r for row in rows if (r := self.record(row)) is not None]
+        return files_mime(drag_files(records, self.drag_folder) if self.drag_folder else [])
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
-    QListView,
     QMenu,
     QMessageBox,
+    QSlider,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -23,14 +23,22 @@ from PySide6.QtWidgets import (
 from dalle_studio.core.settings import Settings
 from dalle_studio.library import ImageRecord, ImportReport, Library, LibraryEvent, Query
 from dalle_studio.library.export import DEFAULT_TEMPLATE, export_image, export_many
-from dalle_studio.ui.gallery.actions import build_actions
+from dalle_studio.ui.exports import start_folder
+from dalle_studio.ui.gallery.actions import GalleryKeys, build_actions, key_rows
 from dalle_studio.ui.gallery.background import Background
 from dalle_studio.ui.gallery.delegate import ThumbnailDelegate
 from dalle_studio.ui.gallery.details import DetailsPane
-from dalle_studio.ui.gallery.export_dialog import ExportManyDialog, ask_save_as
+from dalle_studio.ui.gallery.export_dialog import (
+    ExportManyDialog,
+    chosen_target,
+    file_stem,
+    save_as_dialog,
+)
 from dalle_studio.ui.gallery.filters import FilterBar
+from dalle_studio.ui.gallery.grid import CELL_STEP, MAX_CELL, MIN_CELL, GalleryGrid
 from dalle_studio.ui.gallery.model import LibraryModel
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
+from dalle_studio.ui.gallery.transfer import drag_files, files_mime, sweep
 
 
 class GalleryPanel(QWidget):
@@ -38,7 +46,8 @@ class GalleryPanel(QWidget):
 
     Signals (each carries the :class:`ImageRecord` concerned, the first selected one when several are):
     ``open_in_canvas``, ``use_as_variation_source``, ``run_again``, ``recall_prompt``; ``open_file(Path)`` for a
-    lineage source picture or mask that is not itself a library image; ``status_message(str)`` for the status bar.
+    lineage source picture or mask that is not itself a library image; ``status_message(str)`` for the status bar;
+    ``exported(Path, str)`` when an export is written (where, and what to say).
     ``check_files_after_ms``: when to look for image files deleted behind the library's back (after the first
     screen, so it does not compete with it).
     """
@@ -49,9 +58,11 @@ class GalleryPanel(QWidget):
     recall_prompt = Signal(object)
     open_file = Signal(Path)
     status_message = Signal(str)
+    exported = Signal(Path, str)  # where, and what to say
 
     def __init__(self, library: Library, thumbnails: ThumbnailCache, parent: QWidget | None = None, *,
-                 settings: Settings | None = None, check_files_after_ms: int = 3000) -> None:
+                 settings: Settings | None = None, check_files_after_ms: int = 3000,
+                 drag_folder: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gallery")
         self.library = library
@@ -60,20 +71,11 @@ class GalleryPanel(QWidget):
         self.background = Background(self)
         self.background.failed.connect(lambda what, exc: self._tell(f"Could not {what}: {exc}"))
         self.model = LibraryModel(library, thumbnails, self)
+        # Dragged-out files live beside the thumbnails in the cache folder unless told otherwise.
+        self.model.drag_folder = drag_folder or thumbnails.store.folder.parent.parent / "drag"
         self.filters = FilterBar(self)
-        self.view = QListView(self)
-        self.view.setObjectName("galleryGrid")
-        cell = int(settings.get("gallery.thumbnail_size")) if settings else 160
-        self.view.setViewMode(QListView.ViewMode.IconMode)
-        self.view.setResizeMode(QListView.ResizeMode.Adjust)
-        self.view.setMovement(QListView.Movement.Static)
-        self.view.setUniformItemSizes(True)  # layout asks one row for its size, not ten thousand
-        self.view.setLayoutMode(QListView.LayoutMode.Batched)
-        self.view.setBatchSize(500)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setIconSize(QSize(cell, cell))
-        self.view.setItemDelegate(ThumbnailDelegate(cell, self.view))
+        self.view = GalleryGrid(int(settings.get("gallery.cell_size")) if settings else 128, self)
+        self.view.setItemDelegate(ThumbnailDelegate(self.view))
         self.view.setModel(self.model)
         self.view.setAcceptDrops(False)
         self.view.viewport().setAcceptDrops(False)
@@ -83,6 +85,16 @@ class GalleryPanel(QWidget):
         self.warning_banner.setObjectName("galleryWarnings")
         self.warning_banner.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 4px; }")
         self.count_label = QLabel(self)
+        self.size_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.size_slider.setObjectName("galleryThumbnailSize")
+        self.size_slider.setRange(MIN_CELL, MAX_CELL)
+        self.size_slider.setSingleStep(CELL_STEP)
+        self.size_slider.setPageStep(CELL_STEP * 2)
+        self.size_slider.setValue(self.view.cell)
+        self.size_slider.setToolTip("Thumbnail size (Ctrl+wheel over the grid)")
+        self.size_slider.setMaximumWidth(140)
+        self.size_slider.valueChanged.connect(self.view.set_cell)
+        self.view.cell_changed.connect(self._on_cell_changed)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.view)
         splitter.addWidget(self.details)
@@ -93,16 +105,28 @@ class GalleryPanel(QWidget):
         layout.addWidget(self.warning_banner)
         layout.addWidget(self.filters)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.size_slider)
+        layout.addLayout(bottom)
         self.setAcceptDrops(True)
-        self.commands: dict[str, QAction] = build_actions(self)  # not "actions": QWidget.actions() exists
+        # not "actions": QWidget.actions() exists
+        self.commands: dict[str, QAction]
+        self.commands, self.keys = build_actions(self)
+        self._key_filter = GalleryKeys(self.commands, self.keys, self)
+        self.view.installEventFilter(self._key_filter)
         self._last_trashed: list[int] = []
+        self._kept: tuple[int | None, list[int]] = (None, [])
+        self._quick_look = None
         self.filters.query_changed.connect(self.set_query)
         self.view.activated.connect(lambda _index: self.open_selected())
         self.view.customContextMenuRequested.connect(self._show_menu)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.library_changed.connect(self._on_library_changed)
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
+        self.model.modelReset.connect(self._restore_selection)
+        self.model.rowsRemoved.connect(lambda *_: self._follow_selection())
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.model.rowsRemoved.connect(self._update_count)
@@ -120,6 +144,10 @@ class GalleryPanel(QWidget):
     def set_query(self, query: Query) -> None:
         self.model.set_query(query)
         self._update_actions()
+
+    def key_rows(self) -> list[tuple[str, list[QKeySequence]]]:
+        """The gallery's keys for Help > Keyboard shortcuts: (action, keys), active while the grid has focus."""
+        return key_rows(self.commands, self.keys)
 
     def selected_records(self) -> list[ImageRecord]:
         """The selected images in grid order."""
@@ -157,6 +185,22 @@ class GalleryPanel(QWidget):
     def open_selected(self) -> None:
         self._emit_first(self.open_in_canvas)
 
+    def quick_look(self) -> None:
+        """Show the current image large (Space); Space again closes it."""
+        from dalle_studio.ui.gallery.quick_look import QuickLook
+
+        record = self.current_record()
+        if record is None:
+            return
+        if self._quick_look is not None:
+            self._quick_look.close()
+        self._quick_look = look = QuickLook(record, self)
+        look.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        look.destroyed.connect(lambda *_: setattr(self, "_quick_look", None) if self._quick_look is look else None)
+        look.show()
+        self.background.run("preview the image", lambda: QImage(str(record.path)),
+                            lambda image: look.show_image(image) if self._quick_look is look else None)
+
     def use_selected_as_variation_source(self) -> None:
         self._emit_first(self.use_as_variation_source)
 
@@ -173,11 +217,17 @@ class GalleryPanel(QWidget):
             self._tell("Prompt copied.")
 
     def copy_image(self) -> None:
+        """Ctrl+C: the current image on the clipboard as a picture and as a PNG file with its metadata."""
         record = self.current_record()
         if record is None:
             return
-        # Decoding a full-size PNG takes tens of milliseconds: off the UI thread.
-        self.background.run("copy the image", lambda: QImage(str(record.path)), self._put_image_on_clipboard)
+        folder = self.model.drag_folder
+
+        def prepare() -> tuple[QImage, list[Path]]:
+            # Decoding a full-size PNG and writing the file take tens of milliseconds: off the UI thread.
+            return QImage(str(record.path)), drag_files([record], folder) if folder else []
+
+        self.background.run("copy the image", prepare, self._put_image_on_clipboard)
 
     def toggle_favourite(self) -> None:
         records = self.selected_records()
@@ -238,6 +288,14 @@ class GalleryPanel(QWidget):
         elif records:
             self._export_many(records)
 
+    def export_if_focused(self) -> bool:
+        """File > Export while the grid has focus and images selected: export those (as Ctrl+E there does), not
+        the canvas. Returns whether it did."""
+        if not (self.view.hasFocus() and self.selected_records()):
+            return False
+        self.export_selected()
+        return True
+
     def import_paths(self, paths: list[Path]) -> None:
         """Bring image files (or folders of them) into the library, in the background."""
         self._tell(f"Importing {len(paths)} item(s)…")
@@ -246,10 +304,14 @@ class GalleryPanel(QWidget):
     # ---- drops --------------------------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.source() is self.view:
+            return  # the gallery's own thumbnails, dragged out and back: nothing to import
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        if event.source() is self.view:
+            return
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
@@ -259,29 +321,39 @@ class GalleryPanel(QWidget):
 
     def _check_files(self) -> None:
         self.background.run("check the library's files", self.library.check_files)
+        folder = self.model.drag_folder
+        if folder is not None:  # files dragged out or copied more than a day ago
+            self.background.run("tidy the drag folder", lambda: sweep(folder))
 
     def _emit_first(self, signal) -> None:
         record = self.current_record()
         if record is not None:
             signal.emit(record)
 
-    def _put_image_on_clipboard(self, image: QImage) -> None:
+    def _put_image_on_clipboard(self, prepared: tuple[QImage, list[Path]]) -> None:
+        image, files = prepared
         if image.isNull():
             self._tell("Could not copy the image: its file is missing or damaged.")
             return
-        QGuiApplication.clipboard().setImage(image)
+        QGuiApplication.clipboard().setMimeData(files_mime(files, image))
         self._tell("Image copied.")
 
+    def _on_cell_changed(self, cell: int) -> None:
+        self.size_slider.setValue(cell)
+        if self.settings:
+            self.settings.set("gallery.cell_size", cell)
+
     def _save_as(self, record: ImageRecord) -> None:
-        folder = self.settings.get("export.last_folder") if self.settings else ""
+        folder = start_folder(self.settings.get("export.last_folder") if self.settings else "")
         quality = int(self.settings.get("export.quality")) if self.settings else 90
-        answer = ask_save_as(self, folder, record.prompt, quality)
-        if answer is None:
-            return
-        path, fmt, quality = answer
-        self._remember_folder(path.parent)
-        self.background.run("export the image", lambda: export_image(record, path, fmt=fmt, quality=quality),
-                            lambda p: self._tell(f"Saved {p.name}."))
+        dialog = save_as_dialog(self, folder, file_stem(record.prompt, str(record.params.get("file", ""))))
+        dialog.fileSelected.connect(lambda path: self._write_export(record, path, quality))
+
+    def _write_export(self, record: ImageRecord, path: str, quality: int) -> None:
+        target, fmt = chosen_target(path)
+        self._remember_folder(target.parent)
+        self.background.run("export the image", lambda: export_image(record, target, fmt=fmt, quality=quality),
+                            lambda p: self.exported.emit(p, f"Exported to {p}"))
 
     def _export_many(self, records: list[ImageRecord]) -> None:
         s = self.settings
@@ -301,7 +373,7 @@ class GalleryPanel(QWidget):
         self.background.run(
             "export the images",
             lambda: export_many(records, dest, template=template, fmt=fmt, quality=quality, as_zip=as_zip),
-            lambda names: self._tell(f"Exported {len(names)} image(s) to {dest}."))
+            lambda names: self.exported.emit(dest, f"Exported {len(names)} image(s) to {dest}"))
 
     def _remember_folder(self, folder: Path) -> None:
         if self.settings:
@@ -314,6 +386,37 @@ class GalleryPanel(QWidget):
         if report.skipped:
             parts.append(f"{len(report.skipped)} skipped ({report.skipped[0][0].name}: {report.skipped[0][1]})")
         self._tell("; ".join(parts) + ".")
+
+    def _keep_selection(self) -> None:
+        current = self.view.currentIndex()
+        self._kept = (self.model.id_at(current.row()) if current.isValid() else None,
+                      [self.model.id_at(i.row()) for i in self.view.selectionModel().selectedIndexes()])
+
+    def _restore_selection(self) -> None:
+        """After the rows were replaced (a new search or filter): select again what is still shown, and let the
+        details pane follow (it never shows an image the filter hides)."""
+        current_id, selected = self._kept
+        self._kept = (None, [])
+        selection = self.view.selectionModel()
+        rows = [r for i in selected if (r := self.model.row_of(i)) is not None]
+        flag = QItemSelectionModel.SelectionFlag
+        for row in rows:
+            selection.select(self.model.index(row), flag.Select)
+        current_row = self.model.row_of(current_id) if current_id is not None else None
+        if current_row is None and rows:
+            current_row = rows[0]
+        if current_row is not None:
+            selection.setCurrentIndex(self.model.index(current_row), flag.NoUpdate)
+        self._follow_selection()
+
+    def _follow_selection(self) -> None:
+        current = self.view.currentIndex()
+        record = self.model.record(current.row()) if current.isValid() else None
+        if record is None or not self.view.selectionModel().isSelected(current):
+            selected = self.selected_records()
+            record = selected[0] if selected else None
+        if record is None or self.details.record is None or record.id != self.details.record.id:
+            self.details.show_record(record)
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.details.show_record(self.model.record(current.row()) if current.isValid() else None)
@@ -351,14 +454,14 @@ class GalleryPanel(QWidget):
             elif name == "delete":
                 action.setVisible(not in_trash)
                 action.setEnabled(n > 0)
-            elif name in ("open", "variation", "run_again", "recall", "copy_image", "reveal"):
+            elif name in ("open", "quick_look", "variation", "run_again", "recall", "copy_image", "reveal"):
                 action.setEnabled(n >= 1)
             else:
                 action.setEnabled(n > 0)
 
     def _show_menu(self, pos) -> None:
         menu = QMenu(self)
-        for name in ("open", "variation", "run_again", "recall", None, "copy_image", "copy_prompt", None,
+        for name in ("open", "quick_look", "variation", "run_again", "recall", None, "copy_image", "copy_prompt", None,
                      "favourite", "tags", "export", "reveal", None, "delete", "undo_delete", "restore",
                      "empty_trash"):
             if name is None:

@@ -14,6 +14,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QStatusBar
 
 from dalle_studio.library import parameters_from_texts
+from dalle_studio.ui.exports import show_export_notice
 from dalle_studio.ui.gallery.panel import GalleryPanel
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,9 @@ def connect_gallery(gallery: GalleryPanel, *, files: _Files, prompt_panel: _Prom
     opened from disk that carry them), and show the gallery's messages in the status bar."""
     gallery.open_in_canvas.connect(lambda record: files.open_path(record.path))
     gallery.open_file.connect(files.open_path)
-    gallery.recall_prompt.connect(
-        lambda record: prompt_panel.recall(record.prompt, record.model, {**record.params, "size": record.size,
-                                                                         "quality": record.quality}))
+    gallery.recall_prompt.connect(lambda record: prompt_panel.recall(record.prompt, record.model, record.asked()))
     gallery.status_message.connect(lambda text: status_bar.showMessage(text, 8000))
+    gallery.exported.connect(lambda path, text: show_export_notice(status_bar, path, text))
     files.opened.connect(lambda _path: recall_from_metadata(files.document.metadata, prompt_panel, status_bar))
 
 
