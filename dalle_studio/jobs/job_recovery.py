@@ -8,7 +8,6 @@ mask it sent) and its results are kept as raw pixel files, written once each, of
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from dalle_studio.core.atomic import atomic_write_bytes
 from dalle_studio.document import pixels
 from dalle_studio.document.snapshot import Snapshot
 from dalle_studio.jobs import pictures
-from dalle_studio.jobs.autosave import Autosaver
+from dalle_studio.jobs.autosave import Autosaver, in_worker
 from dalle_studio.jobs.job import Job, JobError, JobInput, JobKind, JobResult, JobState
 from dalle_studio.jobs.tasks import TaskRegistry
 from dalle_studio.jobs.workflow import Workflow
@@ -76,7 +75,7 @@ class JobKeeper(QObject):
 
         async def run() -> None:
             try:
-                self._written[name] = await asyncio.to_thread(work)
+                self._written[name] = await in_worker(work)
                 self.autosaver.changed()
             finally:
                 self._writing.discard(name)
@@ -137,14 +136,14 @@ class JobKeeper(QObject):
         snapshot = None
         if "frame" in entry:
             frame = QRect(*(int(v) for v in entry["frame"]))
-            framed_mask = await asyncio.to_thread(_read, folder / entry["mask"], *entry["mask_size"], 1)
+            framed_mask = await in_worker(_read, folder / entry["mask"], *entry["mask_size"], 1)
             snapshot = _snapshot(doc.snapshot(), frame, framed_mask, entry["prompt"])
         job = Job(JobInput(kind=kind, prompt=entry["prompt"], model=entry["model"], provider=entry["provider"],
                            params=dict(entry.get("params") or {}), spec=self._spec(entry["model"]), snapshot=snapshot,
                            via_edit=bool(entry.get("via_edit")), note=entry.get("note", ""),
                            label=entry.get("label", "")))
         for item in entry.get("results", []):
-            result = await asyncio.to_thread(_result, folder / item["file"], item, kind, snapshot)
+            result = await in_worker(_result, folder / item["file"], item, kind, snapshot)
             job.add_result(result)
         if entry.get("waiting"):
             job.fail(JobError(*INTERRUPTED, retryable=True))
