@@ -140,6 +140,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     turn: the window keeps painting and answering while the rest loads. Returns the :class:`Studio`."""
     yield ("dalle_studio.document.document", "dalle_studio.ui.canvas.view", "dalle_studio.ui.canvas.settings",
            "dalle_studio.ui.picture_files", "dalle_studio.jobs.tasks")
+    from dalle_studio.core.images import follow_pixel_limit
     from dalle_studio.document.document import Document
     from dalle_studio.jobs.tasks import TaskRegistry
     from dalle_studio.ui.canvas.settings import SETTINGS as CANVAS_SETTINGS
@@ -147,6 +148,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     from dalle_studio.ui.canvas.view import CanvasView
 
     settings = window.settings
+    follow_pixel_limit(settings)  # every picture opened anywhere honours the user's limit
     settings.extend(CANVAS_SETTINGS)
     errors = ErrorReporter(lambda: window, paths.log_file)
     tasks = TaskRegistry(on_error=lambda name, exc: errors(name, exc))
@@ -205,6 +207,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     window.add_dock("Results", "resultsDock", strip, Qt.DockWidgetArea.BottomDockWidgetArea)
     window.add_dock("Jobs", "jobsDock", jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
     workflow_ui = WorkflowUi(workflow, window, prompt_panel, strip, jobs_panel, tasks)
+    canvas_ui.selection.compare.watch_preview(workflow_ui.preview)
     prompt_panel.model_changed.connect(lambda: _frame_shapes_follow_model(prompt_panel, tools, document))
     gallery.use_as_variation_source.connect(workflow_ui.vary_record)
     gallery.run_again.connect(workflow_ui.run_again)
@@ -402,6 +405,9 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    from dalle_studio.core import work
+
+    work.install(loop)  # one pool of background threads: asyncio.to_thread uses it too
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)
     draft_shown = False

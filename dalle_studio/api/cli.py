@@ -38,6 +38,7 @@ from dalle_studio.api.requests import EditRequest, GenerateRequest, VariationReq
 from dalle_studio.api.results import ImagesResult
 from dalle_studio.api.transport import RetryPolicy
 from dalle_studio.core.atomic import atomic_write_bytes
+from dalle_studio.core.images import ImageOpenError
 from dalle_studio.core.paths import AppPaths
 
 _EXT = {"png": "png", "jpeg": "jpg", "webp": "webp"}
@@ -182,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         result, params = asyncio.run(_run(args))
-    except (RequestValidationError, PreparationError) as exc:
+    except (RequestValidationError, PreparationError, ImageOpenError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ImagesAPIError as exc:

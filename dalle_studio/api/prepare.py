@@ -1,6 +1,6 @@
 """Preparation of pictures for an edit or a variation: what the model accepts, made from memory (no temporary files).
 
-Synchronous and CPU-bound: call these from a worker thread (``asyncio.to_thread``); the async client does.
+Synchronous and CPU-bound: call these from a worker thread (:mod:`dalle_studio.core.work`); the async client does.
 
 Public API:
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import math
 import zlib
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,11 +29,12 @@ from PIL import Image, ImageOps
 
 from dalle_studio.api.models import ModelSpec, parse_size
 from dalle_studio.api.requests import ImageFile
+from dalle_studio.core import work
+from dalle_studio.core.images import ALPHA_MODES, OpenedImage, mask_channel, open_image, read_header, to_rgba
 
 Fit = Literal["crop", "pad"]
 Box = tuple[int, int, int, int]
 DEFAULT_TARGET_PIXELS = 1024 * 1024
-DEFAULT_MAX_PIXELS = 150_000_000
 # Shrink by whole factors with a box filter first (exact area averages: no aliasing), then Lanczos for the rest:
 # 4096 -> 1024 costs ~80 ms instead of ~220 ms for Lanczos all the way, with no visible difference at the target.
 REDUCING_GAP = 1.0
@@ -71,58 +71,22 @@ class PreparedEdit:
         return (self.image, *self.extra)
 
 
-def _opened(source: bytes | Image.Image, max_pixels: int, what: str) -> Image.Image:
-    """``source`` opened (header only), refused when unreadable or larger than ``max_pixels``."""
-    if isinstance(source, Image.Image):
-        img = source
-    else:
-        try:
-            img = Image.open(io.BytesIO(source))
-        except Image.DecompressionBombError:
-            raise PreparationError(f"{what} is too large to open safely (a possible decompression bomb)") from None
-        except (OSError, ValueError) as exc:
-            raise PreparationError(f"{what} is not a picture this program can read ({exc})") from exc
-    if img.width * img.height > max_pixels:
-        raise PreparationError(f"{what} is {img.width}x{img.height}: more than {max_pixels:,} pixels")
-    return img
-
-
 def open_picture(source: bytes | Image.Image, *, draft_to: tuple[int, int] | None = None,
-                 max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """An RGBA picture with its EXIF orientation applied. ``draft_to`` lets JPEG decoding skip resolution that the
-    target does not need. Raises :class:`PreparationError` for unreadable or oversized pictures."""
-    img = _opened(source, max_pixels, "the picture")
-    if draft_to is not None and img.format == "JPEG":
-        img.draft("RGB", draft_to)
-    try:
-        if _has_rotation(img):
-            img = ImageOps.exif_transpose(img)
-        return img if img.mode == "RGBA" else img.convert("RGBA")
-    except (OSError, ValueError) as exc:
-        raise PreparationError(f"the picture is damaged ({exc})") from exc
+                 max_pixels: int | None = None) -> Image.Image:
+    """An RGBA picture with its EXIF orientation applied (opened by :mod:`dalle_studio.core.images`). ``draft_to``
+    lets JPEG decoding skip resolution that the target does not need. Raises
+    :class:`~dalle_studio.core.images.ImageOpenError` for unreadable or oversized pictures."""
+    if isinstance(source, Image.Image):
+        return to_rgba(source)
+    return open_image(source, "The picture", max_pixels=max_pixels, draft_to=draft_to).rgba
 
 
-def open_picture_lazily(data: bytes) -> Image.Image:
-    """The picture's header only (size, format, EXIF), without decoding pixels."""
-    try:
-        return Image.open(io.BytesIO(data))
-    except (OSError, ValueError) as exc:
-        raise PreparationError(f"not a picture this program can read ({exc})") from exc
-
-
-def open_mask(source: bytes | Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+def open_mask(source: bytes | Image.Image, *, max_pixels: int | None = None) -> Image.Image:
     """The mask as one 8-bit channel, 0 = edit: the alpha of a picture that has one, else its grey level."""
-    img = _opened(source, max_pixels, "the mask")
-    try:
-        if _has_rotation(img):
-            img = ImageOps.exif_transpose(img)
-        if img.mode == "P":
-            img = img.convert("RGBA" if "transparency" in img.info else "L")
-        if img.mode in {"RGBA", "LA", "PA", "RGBa", "La"}:
-            return img.getchannel("A")
-        return img if img.mode == "L" else img.convert("L")
-    except (OSError, ValueError) as exc:
-        raise PreparationError(f"the mask is damaged ({exc})") from exc
+    if isinstance(source, Image.Image):
+        had_alpha = source.mode in ALPHA_MODES or "transparency" in source.info
+        return mask_channel(OpenedImage(to_rgba(source), "", source.mode, had_alpha))
+    return mask_channel(open_image(source, "The mask", max_pixels=max_pixels))
 
 
 def choose_size(spec: ModelSpec, width: int, height: int, *, target_pixels: int = DEFAULT_TARGET_PIXELS) -> str:
@@ -244,42 +208,44 @@ def prepare_edit(source: bytes | Image.Image, mask: bytes | Image.Image | None, 
     fitted to ``size`` (chosen from the picture's shape when ``None``/``"auto"``), PNG-encoded under the model's
     limit, going to smaller allowed sizes until it fits. ``extra`` pictures (GPT Image) are only oriented, limited
     to the target's long side and encoded."""
-    probe = source if isinstance(source, Image.Image) else open_picture_lazily(source)
-    src_w, src_h = probe.size[::-1] if _has_rotation(probe) else probe.size
+    if isinstance(source, Image.Image):
+        src_w, src_h = source.size[::-1] if _has_rotation(source) else source.size
+    else:
+        src_w, src_h = read_header(source, "The picture").size
     target = parse_size(size) if size and size != "auto" else None
     if target is None:
         target = parse_size(choose_size(spec, src_w, src_h, target_pixels=target_pixels))
     assert target is not None
     source_size = (src_w, src_h)
 
-    def mask_png_for(size_now: tuple[int, int], opened: Future[Image.Image]) -> bytes | None:
+    def mask_png_for(size_now: tuple[int, int], opened: work.Started[Image.Image]) -> bytes | None:
         mask_img = opened.result()
         if mask_img.size != source_size:
             raise PreparationError(f"the mask is {mask_img.width}x{mask_img.height} but the picture is "
                                    f"{src_w}x{src_h}; they must be the same size")
         return encode_png_under(fit_mask(mask_img, _placement(source_size, size_now, fit)), spec.mask_max_bytes)
 
-    # Decoders and encoders release the GIL: the mask is decoded, fitted and encoded alongside the picture.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        opened_mask = pool.submit(open_mask, mask) if mask is not None else None
-        picture = open_picture(source, draft_to=target)
-        size_now: tuple[int, int] | None = target
-        while size_now is not None:
-            mask_job = pool.submit(mask_png_for, size_now, opened_mask) if opened_mask is not None else None
-            fitted, placement = fit_picture(picture, size_now, fit)
-            placement = _in_source_pixels(placement, source_size)
-            image_png = encode_png_under(fitted, spec.max_input_bytes)
-            mask_png = mask_job.result() if mask_job is not None else None
-            if image_png is not None and (mask_job is None or mask_png is not None):
-                size_text = f"{size_now[0]}x{size_now[1]}"
-                extras = tuple(_prepare_extra(x, spec, max(size_now), i) for i, x in enumerate(extra, start=2))
-                return PreparedEdit(
-                    image=ImageFile(image_png, "image.png", "image/png"),
-                    mask=ImageFile(mask_png, "mask.png", "image/png") if mask_png is not None else None,
-                    size="auto" if size == "auto" and spec.allows_size("auto") else size_text,
-                    placement=placement, extra=extras,
-                )
-            size_now = _smaller_size(spec, size_now)
+    # Decoders and encoders release the GIL: the mask is decoded, fitted and encoded alongside the picture, on the
+    # shared background pool (done here instead when no thread is free for it).
+    opened_mask = work.start(open_mask, mask) if mask is not None else None
+    picture = open_picture(source, draft_to=target)
+    size_now: tuple[int, int] | None = target
+    while size_now is not None:
+        mask_job = work.start(mask_png_for, size_now, opened_mask) if opened_mask is not None else None
+        fitted, placement = fit_picture(picture, size_now, fit)
+        placement = _in_source_pixels(placement, source_size)
+        image_png = encode_png_under(fitted, spec.max_input_bytes)
+        mask_png = mask_job.result() if mask_job is not None else None
+        if image_png is not None and (mask_job is None or mask_png is not None):
+            size_text = f"{size_now[0]}x{size_now[1]}"
+            extras = tuple(_prepare_extra(x, spec, max(size_now), i) for i, x in enumerate(extra, start=2))
+            return PreparedEdit(
+                image=ImageFile(image_png, "image.png", "image/png"),
+                mask=ImageFile(mask_png, "mask.png", "image/png") if mask_png is not None else None,
+                size="auto" if size == "auto" and spec.allows_size("auto") else size_text,
+                placement=placement, extra=extras,
+            )
+        size_now = _smaller_size(spec, size_now)
     raise PreparationError(f"the picture cannot be made smaller than {spec.max_input_bytes:,} bytes for {spec.id}")
 
 

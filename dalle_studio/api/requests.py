@@ -20,7 +20,6 @@ Rules: ``openai-images-api.md`` §2, §3 and §9. The model's rules come from :f
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
@@ -61,22 +60,21 @@ class ImageFile:
         return self.content_type or _CONTENT_TYPES.get(self.format or "", "application/octet-stream")
 
     def dimensions(self) -> tuple[int, int] | None:
-        """(width, height) read from the header only; ``None`` when the bytes are not a picture Pillow knows."""
-        from PIL import Image, UnidentifiedImageError
+        """(width, height) as shown (EXIF orientation applied), read from the header only; ``None`` when the bytes
+        are not a picture, or claim more pixels than this process opens (a decompression bomb's header)."""
+        from dalle_studio.core.images import ImageOpenError, read_header
 
         try:
-            with Image.open(io.BytesIO(self.data)) as img:
-                return img.size
-        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-            return None  # a header claiming a decompression bomb's size counts as no usable picture
+            return read_header(self.data, self.filename).size
+        except ImageOpenError:
+            return None
 
     def has_alpha(self) -> bool:
-        from PIL import Image, UnidentifiedImageError
+        from dalle_studio.core.images import ImageOpenError, read_header
 
         try:
-            with Image.open(io.BytesIO(self.data)) as img:
-                return img.mode in {"RGBA", "LA", "PA", "RGBa", "La"} or "transparency" in img.info
-        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            return read_header(self.data, self.filename).has_alpha
+        except ImageOpenError:
             return False
 
     def __repr__(self) -> str:

@@ -9,18 +9,20 @@ values between blend). The frame is the rectangle sent to the model; it may reac
 
 from __future__ import annotations
 
-import threading
 import weakref
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QPoint, QRect, QSize, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QUndoStack
 
+from dalle_studio.core import work
 from dalle_studio.document import mask_ops, pixels
 from dalle_studio.document.brush import BrushTip
 from dalle_studio.document.commands import FrameCommand, PatchCommand, ResizeCanvasCommand
 from dalle_studio.document.compose import composite_through_mask
+from dalle_studio.document.selection import Combine, combine
 from dalle_studio.document.snapshot import Snapshot, StaleSnapshotError
 from dalle_studio.document.stroke import MaskStroke
 from dalle_studio.document.tiles import TilePatch, TileRecorder, diff
@@ -53,7 +55,7 @@ class Document(QObject):
         self._metadata: dict[str, str] = {}
         self._prompt = ""
         self._stroke: MaskStroke | None = None
-        self._compacting: list[threading.Thread] = []  # compress undo tiles off the UI thread
+        self._compacting: list[Future[None]] = []  # undo tiles being compressed off the UI thread
         self._patches: weakref.WeakSet[TilePatch] = weakref.WeakSet()  # the undo data alive, for measuring
 
     # -- state --------------------------------------------------------------------------------------------
@@ -187,6 +189,30 @@ class Document(QObject):
         rgba = pixels.read(picture.convertToFormat(QImage.Format.Format_RGBA8888))
         self._apply_mask_array(mask_ops.from_rgba(rgba), text)
 
+    def apply_selection(self, selection: np.ndarray, mode: Combine, text: str, *,
+                        base: np.ndarray | None = None) -> None:
+        """Combine ``selection`` (uint8, 255 = selected, the picture's size) with the mask as ``mode`` says, as
+        one undo step. ``base`` is the mask to combine with instead of the current one (a selection refined
+        stroke by stroke replaces its own previous result)."""
+        if self.is_empty or selection.shape != (self.size.height(), self.size.width()):
+            return
+        current = pixels.read(self._mask) if base is None else base
+        self._apply_mask_array(combine(current, selection, mode), text)
+
+    def replace_mask_region(self, new: np.ndarray, patch: TilePatch, text: str) -> None:
+        """Make the mask ``new`` (a whole mask computed elsewhere) as one undo step, given ``patch``, the tiles
+        it changes (made with :func:`tiles.patch_between` from the mask as it is now, e.g. on a worker thread):
+        only that region is written here."""
+        bounds = patch.bounds.intersected(self.rect)
+        if self.is_empty or not patch or new.shape != (self.size.height(), self.size.width()):
+            return
+        self._end_stroke()
+        pixels.view(self._mask, bounds)[...] = new[bounds.top() : bounds.bottom() + 1,
+                                                   bounds.left() : bounds.right() + 1]
+        self.undo_stack.push(PatchCommand(self, text, mask=patch))
+        self._mask_region_changed(bounds)
+        self._compact(patch)
+
     def mask_picture(self) -> QImage:
         """The mask as a picture to save: black, alpha = mask (0 = regenerate), ``Format_RGBA8888``."""
         return pixels.from_array(mask_ops.to_rgba(pixels.read(self._mask)), QImage.Format.Format_RGBA8888)
@@ -292,15 +318,13 @@ class Document(QObject):
 
     def _compact(self, patch: TilePatch) -> None:
         self._patches.add(patch)
-        self._compacting = [t for t in self._compacting if t.is_alive()]
-        worker = threading.Thread(target=patch.compact, name="undo-compactor", daemon=True)
-        worker.start()
-        self._compacting.append(worker)
+        self._compacting = [f for f in self._compacting if not f.done()]
+        self._compacting.append(work.start_ordered(patch.compact))  # the one ordered worker: in step order
 
     def wait_for_compaction(self) -> None:
         """Block until the undo tiles recorded so far are compressed (for tests and measurements)."""
-        for worker in self._compacting:
-            worker.join()
+        for compacting in self._compacting:
+            compacting.result()
         self._compacting.clear()
 
     def _mask_region_changed(self, rect: QRect) -> None:

@@ -66,17 +66,15 @@ class EarlyOpen:
 
 
 def _draft(path: Path, max_pixels: int) -> Draft | None:
-    from PIL import Image
-
-    from dalle_studio.document.image_io import to_rgba
+    from dalle_studio.core.images import open_image, read_header
     from dalle_studio.document.qimage import pil_to_qimage
 
-    with Image.open(path) as image:
-        width, height = image.size
-        if image.format != "JPEG" or width * height <= DRAFT_ABOVE or width * height > max_pixels:
-            return None
-        scale = max(1, max(width, height) // DRAFT_EDGE)
-        image.draft("RGB", (width // scale, height // scale))
-        reduced = to_rgba(image)  # loads it; upright, sRGB
-        factor = width / image.size[0]
+    data = path.read_bytes()
+    header = read_header(data, path.name, max_pixels=max_pixels)
+    width, height = header.size  # as shown
+    if header.format != "JPEG" or width * height <= DRAFT_ABOVE:
+        return None
+    scale = max(1, max(width, height) // DRAFT_EDGE)
+    reduced = open_image(data, path.name, max_pixels=max_pixels, draft_to=(width // scale, height // scale)).rgba
+    factor = width / reduced.width
     return Draft(pil_to_qimage(reduced), round(reduced.width * factor), round(reduced.height * factor))

@@ -151,3 +151,21 @@ def diff(image: QImage, new: np.ndarray) -> TilePatch:
                 recorder.touch(QRect(tx, ty, a.shape[1], a.shape[0]))
     pixels.view(image)[...] = new
     return recorder.finish()
+
+
+def patch_between(old: np.ndarray, new: np.ndarray, bounds: QRect) -> TilePatch:
+    """The patch taking ``old`` to ``new`` (whole images' pixels that differ only within ``bounds``), built
+    without touching any QImage: it can be made on a worker thread and pushed on the UI thread."""
+    patch = TilePatch(bounds=QRect())
+    height, width = old.shape[:2]
+    for ty in range(bounds.top() // TILE, bounds.bottom() // TILE + 1):
+        for tx in range(bounds.left() // TILE, bounds.right() // TILE + 1):
+            y0, x0 = ty * TILE, tx * TILE
+            a = old[y0 : min(height, y0 + TILE), x0 : min(width, x0 + TILE)]
+            b = new[y0 : min(height, y0 + TILE), x0 : min(width, x0 + TILE)]
+            if np.array_equal(a, b):
+                continue
+            patch.before[(tx, ty)] = _pack(a.tobytes())
+            patch.after[(tx, ty)] = _pack(b.tobytes())
+            patch.bounds = patch.bounds.united(QRect(x0, y0, a.shape[1], a.shape[0]))
+    return patch

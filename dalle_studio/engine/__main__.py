@@ -16,7 +16,9 @@ import threading
 
 import uvicorn
 
-from dalle_studio.engine.server import EngineConfig, create_app
+from dalle_studio.core.images import set_pixel_limit
+from dalle_studio.engine.pictures import MAX_PIXELS
+from dalle_studio.engine.server import DEFAULT_WORKERS, EngineConfig, create_app
 from dalle_studio.engine.supervisor import TOKEN_ENV
 
 
@@ -38,7 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token", default=None,
                         help=f"require 'Authorization: Bearer TOKEN' on every request (or set ${TOKEN_ENV})")
     parser.add_argument("--max-request-mb", type=int, default=128, help="largest request body, in MB (default 128)")
-    parser.add_argument("--workers", type=int, default=2, help="threads that fill pictures (default 2)")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                        help=f"requests worked on at once (default: half the processor cores, here {DEFAULT_WORKERS})")
+    parser.add_argument("--max-queue", type=int, default=16,
+                        help="requests that may wait for a worker, first come first served; more get a 429 with "
+                             "Retry-After (default 16)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="also answer requests addressed to NAME (the Host header); loopback names are always "
+                             "answered; '*' answers any (only behind a proxy that checks it)")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--exit-with-stdin", action="store_true",
                         help="stop when standard input closes (the app that started the engine has gone, even if it "
@@ -66,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     token = args.token or os.environ.get(TOKEN_ENV) or None
     if not is_loopback(args.host) and not token:
         parser.error(f"--host {args.host} is not a loopback address: set --token so strangers cannot use the engine")
-    if not 0 <= args.port <= 65535 or args.max_request_mb < 1 or args.workers < 1:
-        parser.error("--port must be 0-65535; --max-request-mb and --workers at least 1")
+    if not 0 <= args.port <= 65535 or args.max_request_mb < 1 or args.workers < 1 or args.max_queue < 0:
+        parser.error("--port must be 0-65535; --max-request-mb and --workers at least 1; --max-queue at least 0")
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     # proto=IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted sockets only then; without it every
     # keep-alive response waits ~40 ms for the client's delayed ACK (Nagle).
@@ -79,9 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     port = sock.getsockname()[1]
+    set_pixel_limit(MAX_PIXELS)  # Pillow's own limit follows the engine's (one limit per process)
     shown_host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     app = create_app(EngineConfig(token=token, max_body_bytes=args.max_request_mb * 1024 * 1024,
-                                  workers=args.workers))
+                                  workers=args.workers, max_waiting=args.max_queue,
+                                  allowed_hosts=_allowed_hosts(args.host, args.allow_host)))
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False, lifespan="on",
                             timeout_graceful_shutdown=3)
     server = _Server(config, f"listening on http://{shown_host}:{port}")
@@ -89,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=_stop_at_end_of_input, args=(server,), name="engine-stdin", daemon=True).start()
     server.run(sockets=[sock])
     return 0
+
+
+def _allowed_hosts(listen_host: str, extra: list[str]) -> tuple[str, ...]:
+    """Host names answered besides loopback: those named, and the address listened on when it is not loopback."""
+    wildcard = listen_host in ("0.0.0.0", "::")
+    return tuple(extra) + (() if is_loopback(listen_host) or wildcard else (listen_host,))
 
 
 def _stop_at_end_of_input(server: uvicorn.Server) -> None:

@@ -1,19 +1,19 @@
 """Pictures in and out of the engine: decode uploads safely, size them, encode results.
 
 Arrays here are ``uint8`` RGBA ``(H, W, 4)``. Decoding reads the header first and refuses more than
-:data:`MAX_PIXELS` before any pixel is unpacked (decompression bombs).
+:data:`MAX_PIXELS` (or the ``--max-pixels`` the engine was started with) before any pixel is unpacked.
 """
 
 from __future__ import annotations
 
 import io
-import warnings
 
 import cv2
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from dalle_studio.api.errors import APIStatusError
+from dalle_studio.core.images import ImageOpenError, open_image, read_header
 from dalle_studio.engine.errors import engine_error, invalid_image
 
 # 40 megapixels: an 8K photo passes, a 50000x50000 PNG bomb (a few kB on the wire) does not.
@@ -24,67 +24,32 @@ MAX_OUTPUT_PIXELS = 3840 * 2160
 
 
 def decode(data: bytes, param: str = "image", *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """The picture in ``data`` as RGBA, upright (EXIF orientation applied); a 400 naming ``param`` if unusable."""
-    if not data:
-        raise invalid_image(f"{param}: the file is empty.", param, "empty_image_file")
+    """The picture in ``data`` as RGBA, upright (EXIF orientation applied), opened the one way every layer opens
+    pictures (:mod:`dalle_studio.core.images`); a 400 naming ``param`` if unusable."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
-                width, height = img.size
-                if width * height > max_pixels:
-                    raise invalid_image(
-                        f"{param}: {width}x{height} is {width * height:,} pixels; the engine takes at most "
-                        f"{max_pixels:,}.", param, "image_too_large")
-                # OpenCV ignores eXIf orientation and a grey PNG's tRNS colour: those go through Pillow.
-                simple = img.format == "PNG" and "exif" not in img.info and "transparency" not in img.info
-                fast = _decode_png_with_opencv(data) if simple else None
-                if fast is not None:
-                    return fast
-                img.load()
-                upright = ImageOps.exif_transpose(img)
-                rgba = upright.convert("RGBA")
-    except APIStatusError:
-        raise
-    except Exception as exc:  # Pillow's decoders raise many kinds (OSError, SyntaxError, struct.error, ...)
-        raise invalid_image(f"{param}: the file is not a picture the engine can read ({type(exc).__name__}).",
-                            param) from exc
-    if rgba.width < 1 or rgba.height < 1:
-        raise invalid_image(f"{param}: the picture has no pixels.", param)
-    return np.asarray(rgba, dtype=np.uint8).copy()
-
-
-def _decode_png_with_opencv(data: bytes) -> np.ndarray | None:
-    """RGBA from a PNG via OpenCV (a third faster than Pillow on a 1024x1024 photo), or ``None`` to let Pillow do it
-    (a bit depth or layout this does not handle, or a decoding error Pillow will name)."""
-    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
-    if pixels is None or pixels.dtype != np.uint8:
-        return None
-    if pixels.ndim == 2:
-        return cv2.cvtColor(pixels, cv2.COLOR_GRAY2RGBA)
-    if pixels.shape[2] == 3:
-        return cv2.cvtColor(pixels, cv2.COLOR_BGR2RGBA)
-    if pixels.shape[2] == 4:
-        return cv2.cvtColor(pixels, cv2.COLOR_BGRA2RGBA)
-    return None
+        opened = open_image(data, param, max_pixels=max_pixels)
+    except ImageOpenError as exc:
+        raise _refusal(exc, param, max_pixels) from None
+    return np.asarray(opened.rgba, dtype=np.uint8).copy()
 
 
 def refuse_bombs(data: bytes, param: str, *, max_pixels: int = MAX_PIXELS) -> None:
     """A 400 ``image_too_large`` when the header of ``data`` claims more than ``max_pixels``; anything else (not a
-    picture, truncated) is left for validation to name. Pillow raises ``DecompressionBombError`` from
-    ``Image.open`` itself above ~179 MP, which the API layer's header checks do not expect."""
+    picture, truncated) is left for validation to name."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
-                width, height = img.size
-    except Image.DecompressionBombError:
-        width, height = max_pixels + 1, 1
-    except Exception:  # not a picture: validation answers with the right code
-        return
-    if width * height > max_pixels:
-        raise invalid_image(f"{param}: {width}x{height} is more pixels than the engine takes ({max_pixels:,}).",
-                            param, "image_too_large")
+        read_header(data, param, max_pixels=max_pixels)
+    except ImageOpenError as exc:
+        if exc.kind == "too_large":
+            raise _refusal(exc, param, max_pixels) from None
+
+
+def _refusal(exc: ImageOpenError, param: str, max_pixels: int) -> APIStatusError:
+    if exc.kind == "empty":
+        return invalid_image(f"{param}: the file is empty.", param, "empty_image_file")
+    if exc.kind == "too_large":
+        return invalid_image(f"{param}: {exc.reason.removeprefix('it is too large: ').split(' (')[0]}; the engine "
+                             f"takes at most {max_pixels:,} pixels.", param, "image_too_large")
+    return invalid_image(f"{param}: the file is not a picture the engine can read ({exc.reason}).", param)
 
 
 def has_transparency(rgba: np.ndarray) -> bool:

@@ -9,15 +9,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -26,7 +26,9 @@ from starlette.routing import Route
 from dalle_studio.api.errors import APIError
 from dalle_studio.api.models import ModelSpec
 from dalle_studio.api.requests import EditRequest, GenerateRequest, VariationRequest
+from dalle_studio.core.work import Background
 from dalle_studio.engine import catalog, pictures, responses, work
+from dalle_studio.engine.admission import Turn, Turns
 from dalle_studio.engine.errors import engine_error, error_response
 from dalle_studio.engine.forms import BodyTooLarge, read_form, read_json
 from dalle_studio.engine.guard import Guard
@@ -37,16 +39,22 @@ log = logging.getLogger(__name__)
 SEED_HEADER = "x-engine-seed"
 _USER_SEED = re.compile(r"(?:^|[^0-9A-Za-z])seed[:=](\d{1,18})\b")
 T = TypeVar("T")
+# Requests worked on at once. Each fill is single-threaded; half the cores keeps a burst's first answer at about one
+# edit's time (two fills sharing a 2-core laptop each took twice as long) and leaves the rest for the app beside it.
+DEFAULT_WORKERS = max(1, (os.cpu_count() or 2) // 2)
 
 
 @dataclass(frozen=True)
 class EngineConfig:
-    """How the engine runs: the bearer token (``None``: no auth, loopback only), limits and worker threads."""
+    """How the engine runs: the bearer token (``None``: no auth, loopback only), limits, worker threads, how many
+    requests may wait for one (beyond: 429), and the ``Host`` names it answers besides loopback (``"*"``: any)."""
 
     token: str | None = None
     max_body_bytes: int = 128 * 1024 * 1024
     max_pixels: int = pictures.MAX_PIXELS
-    workers: int = 2
+    workers: int = DEFAULT_WORKERS
+    max_waiting: int = 16
+    allowed_hosts: tuple[str, ...] = ()
 
 
 def create_app(config: EngineConfig) -> Guard:
@@ -58,7 +66,7 @@ def create_app(config: EngineConfig) -> Guard:
         try:
             yield
         finally:
-            state.executor.shutdown(wait=False, cancel_futures=True)
+            state.work.shutdown(wait=False)
 
     app = Starlette(
         routes=[
@@ -68,13 +76,14 @@ def create_app(config: EngineConfig) -> Guard:
             Route("/v1/images/variations", state.variations, methods=["POST"]),
             Route("/v1/images/generations", state.generations, methods=["POST"]),
             Route("/v1/results/{name}", state.result, methods=["GET"]),
+            Route("/v1/engine/queue", state.queue, methods=["GET"]),
         ],
         exception_handlers={
             APIError: _api_error, BodyTooLarge: _too_large, HTTPException: _http_error, Exception: _server_error,
         },
         lifespan=lifespan,
     )
-    return Guard(app, token=config.token, max_body_bytes=config.max_body_bytes)
+    return Guard(app, token=config.token, max_body_bytes=config.max_body_bytes, allowed_hosts=config.allowed_hosts)
 
 
 class _EngineState:
@@ -83,12 +92,14 @@ class _EngineState:
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
         self.table = catalog.model_table()
-        self.executor = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="engine-fill")
+        # The one background-work model, sized to the engine's workers (a turn holds one thread at a time).
+        self.work = Background(config.workers, name="engine-fill")
         self.store = ResultStore()
+        self.turns = Turns(config.workers, config.max_waiting)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)`` in the worker pool."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args, **kwargs))
+        return await self.work.run(fn, *args, **kwargs)
 
     def spec(self, model: str) -> ModelSpec:
         return catalog.resolve(model, self.table)
@@ -113,20 +124,34 @@ class _EngineState:
             "blank picture and fill it.", param="prompt", code="unsupported_model_capability")
 
     async def edits(self, request: Request) -> Response:
-        form = await read_form(request, max_pixels=self.config.max_pixels)
-        req = EditRequest.from_form(form.fields, form.images, form.mask, image_list=form.image_list,
-                                    default_model=catalog.ENGINE_MODEL_ID)
-        spec = req.validate(self.spec(req.model))
-        pictures.check_output_size(req.size)
-        seed = _seed(request, req.user)
-        headers = {SEED_HEADER: str(seed)}
-        if req.stream:
-            return StreamingResponse(self._stream_edit(req, spec, seed), media_type="text/event-stream",
-                                     headers={**headers, "cache-control": "no-cache"})
-        outcome = await self.run(work.edit, req, spec, seed, max_pixels=self.config.max_pixels)
-        return await self._images_response(request, outcome, spec, req.response_format, req.quality, headers)
+        # The turn is taken on arrival, before the upload is read: first come, first answered (see admission).
+        turn = await self.turns.acquire()
+        try:
+            form = await read_form(request, max_pixels=self.config.max_pixels)
+            req = EditRequest.from_form(form.fields, form.images, form.mask, image_list=form.image_list,
+                                        default_model=catalog.ENGINE_MODEL_ID)
+            spec = req.validate(self.spec(req.model))
+            pictures.check_output_size(req.size)
+            seed = _seed(request, req.user)
+            headers = {SEED_HEADER: str(seed)}
+            if req.stream:  # the stream gives the turn back when it ends, or when the response is done with
+                return StreamingResponse(self._stream_edit(req, spec, seed, turn), media_type="text/event-stream",
+                                         headers={**headers, "cache-control": "no-cache"},
+                                         background=BackgroundTask(turn.release))
+            outcome = await self.run(work.edit, req, spec, seed, max_pixels=self.config.max_pixels)
+            response = await self._images_response(request, outcome, spec, req.response_format, req.quality,
+                                                   headers)
+        except BaseException:
+            turn.release()
+            raise
+        turn.release()
+        return response
 
     async def variations(self, request: Request) -> Response:
+        async with self.turns.take():
+            return await self._variations(request)
+
+    async def _variations(self, request: Request) -> Response:
         form = await read_form(request, max_pixels=self.config.max_pixels)
         if len(form.images) != 1:
             raise engine_error(400, "image: send exactly one picture to vary.", param="image",
@@ -141,6 +166,10 @@ class _EngineState:
         outcome = await self.run(work.variation, req, spec, seed, max_pixels=self.config.max_pixels)
         return await self._images_response(request, outcome, spec, req.response_format, None,
                                            {SEED_HEADER: str(seed)})
+
+    async def queue(self, request: Request) -> Response:
+        """How busy the engine is (not part of the OpenAI API): requests worked on, waiting, and the limits."""
+        return JSONResponse(self.turns.status())
 
     async def result(self, request: Request) -> Response:
         stored = self.store.get(request.path_params["name"])
@@ -157,9 +186,16 @@ class _EngineState:
                               quality=quality, store=self.store, base_url=base_url)
         return Response(body, media_type="application/json", headers=headers)
 
-    async def _stream_edit(self, req: EditRequest, spec: ModelSpec, seed: int) -> AsyncIterator[bytes]:
-        """Partial images as the fill progresses, then one ``completed`` event per result; an ``error`` event if
-        the work fails after the stream has started."""
+    async def _stream_edit(self, req: EditRequest, spec: ModelSpec, seed: int, turn: Turn) -> AsyncIterator[bytes]:
+        """Partial images as the fill progresses (in this request's ``turn``), then one ``completed`` event per
+        result; an ``error`` event if the work fails after the stream has started."""
+        try:
+            async for event in self._stream_events(req, spec, seed):
+                yield event
+        finally:
+            turn.release()
+
+    async def _stream_events(self, req: EditRequest, spec: ModelSpec, seed: int) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
         size_hint = req.size if req.size and req.size != "auto" else "auto"
@@ -209,7 +245,7 @@ def _seed(request: Request, user: str | None) -> int:
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, APIError)
-    return error_response(exc)
+    return error_response(exc, headers=dict(getattr(exc, "headers", None) or {}) or None)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:

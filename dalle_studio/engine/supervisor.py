@@ -1,12 +1,12 @@
 """Starting the engine from the app: on demand, on a random port with a random token, restarted after a crash.
 
 Qt-free and loop-agnostic: the blocking parts (spawning, waiting for the ``listening on`` line, stopping) run in a
-thread through :func:`asyncio.to_thread`, so it works on qasync's loop; no asyncio subprocess API is used.
+thread of the shared background pool (:mod:`dalle_studio.core.work`), so it works on qasync's loop; no asyncio
+subprocess API is used.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -18,10 +18,21 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from dalle_studio.core import work
+
 log = logging.getLogger(__name__)
 TOKEN_ENV = "DALLE_STUDIO_ENGINE_TOKEN"  # how the token reaches the engine process (engine/__main__.py reads it)
 
 _LISTENING = re.compile(r"^listening on (http://\S+)\s*$")
+# Names of variables that may hold a credential: the engine never needs one but its own token.
+_SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION", re.IGNORECASE)
+
+
+def engine_environment(token: str, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The engine process's environment: the app's, scrubbed of anything that may be a credential (the OpenAI key,
+    other keys and tokens), plus the engine's own token."""
+    source = os.environ if environ is None else environ
+    return {**{k: v for k, v in source.items() if not _SECRET_NAME.search(k)}, TOKEN_ENV: token}
 
 
 class EngineStartError(RuntimeError):
@@ -67,7 +78,7 @@ class EngineSupervisor:
         """
         if self.is_running() and self._base_url is not None:
             return self._base_url, self.token, False
-        return await asyncio.to_thread(self._ensure_running_blocking)
+        return await work.run(self._ensure_running_blocking)
 
     def start(self) -> tuple[str, str, bool]:
         """Blocking form of :meth:`ensure_running` (for scripts and tests without a loop)."""
@@ -87,10 +98,7 @@ class EngineSupervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=timeout_s)
-        for pipe in (process.stdin, process.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
+        _close_pipes(process)
 
     def _ensure_running_blocking(self) -> tuple[str, str, bool]:
         with self._lock:
@@ -101,6 +109,8 @@ class EngineSupervisor:
                 code = self._process.poll() if self._process else None
                 log.warning("the embedded engine had stopped (exit code %s); starting it again", code)
                 self.restarts += 1
+                if self._process is not None:
+                    _close_pipes(self._process)
             self._base_url = self._spawn()
             return self._base_url, self.token, restarted
 
@@ -109,7 +119,7 @@ class EngineSupervisor:
         # The token goes through the environment, not the command line, which any user can read with ps.
         command = [self._python, "-m", "dalle_studio.engine", "--host", self._host, "--port", "0",
                    "--exit-with-stdin", *self._extra_args]
-        environment = {**os.environ, TOKEN_ENV: self.token}
+        environment = engine_environment(self.token)
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
                                    bufsize=1, env=environment)
@@ -126,6 +136,13 @@ class EngineSupervisor:
             raise EngineStartError(f"the embedded engine did not start within {self._startup_timeout_s:.0f} s "
                                    f"(exit code {process.returncode}); see the log for its output")
         return f"{address}/v1"
+
+
+def _close_pipes(process: subprocess.Popen[str]) -> None:
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 def _read_output(process: subprocess.Popen[str], found: queue.Queue[str | None]) -> None:

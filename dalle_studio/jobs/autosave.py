@@ -6,30 +6,22 @@ removes it; the next start offers back the copies of instances that are gone (af
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QLockFile, QObject, QRect, QTimer
 from PySide6.QtGui import QImage
 
+from dalle_studio.core import work
 from dalle_studio.document import pixels, recovery
 from dalle_studio.document.document import Document
 from dalle_studio.jobs.tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 DELAY_MS = 200  # changes within this time go into one save; a save starts at most this long after a change
-
-
-def in_worker(fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
-    """``fn(*args)`` on the loop's worker threads. Unlike ``asyncio.to_thread`` it does not ask for the *running*
-    loop: the autosave's timer may fire while Qt, not asyncio, is spinning the events (qasync steps tasks from
-    Qt events too, e.g. while a modal dialog or a test's qtbot waits)."""
-    return asyncio.get_event_loop().run_in_executor(None, functools.partial(fn, *args))
 
 
 class Autosaver(QObject):
@@ -105,7 +97,7 @@ class Autosaver(QObject):
 
     async def _save(self, request: recovery.SaveRequest) -> None:
         try:
-            await in_worker(self.slot.save, request)
+            await work.run(self.slot.save, request)  # (work.run does not need asyncio to be the one spinning)
             self._saved_picture_version = request.picture_version
         except BaseException:
             self._mask_whole, self._saved_picture_version = True, -1  # the next change's save starts over

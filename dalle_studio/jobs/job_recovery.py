@@ -17,11 +17,12 @@ from PySide6.QtCore import QObject, QPoint, QRect
 from PySide6.QtGui import QImage
 
 from dalle_studio.api.models import spec_for
+from dalle_studio.core import work
 from dalle_studio.core.atomic import atomic_write_bytes
 from dalle_studio.document import pixels
 from dalle_studio.document.snapshot import Snapshot
 from dalle_studio.jobs import pictures
-from dalle_studio.jobs.autosave import Autosaver, in_worker
+from dalle_studio.jobs.autosave import Autosaver
 from dalle_studio.jobs.job import Job, JobError, JobInput, JobKind, JobResult, JobState
 from dalle_studio.jobs.tasks import TaskRegistry
 from dalle_studio.jobs.workflow import Workflow
@@ -75,7 +76,7 @@ class JobKeeper(QObject):
 
         async def run() -> None:
             try:
-                self._written[name] = await in_worker(work)
+                self._written[name] = await work.run(work)
                 self.autosaver.changed()
             finally:
                 self._writing.discard(name)
@@ -136,14 +137,14 @@ class JobKeeper(QObject):
         snapshot = None
         if "frame" in entry:
             frame = QRect(*(int(v) for v in entry["frame"]))
-            framed_mask = await in_worker(_read, folder / entry["mask"], *entry["mask_size"], 1)
+            framed_mask = await work.run(_read, folder / entry["mask"], *entry["mask_size"], 1)
             snapshot = _snapshot(doc.snapshot(), frame, framed_mask, entry["prompt"])
         job = Job(JobInput(kind=kind, prompt=entry["prompt"], model=entry["model"], provider=entry["provider"],
                            params=dict(entry.get("params") or {}), spec=self._spec(entry["model"]), snapshot=snapshot,
                            via_edit=bool(entry.get("via_edit")), note=entry.get("note", ""),
                            label=entry.get("label", "")))
         for item in entry.get("results", []):
-            result = await in_worker(_result, folder / item["file"], item, kind, snapshot)
+            result = await work.run(_result, folder / item["file"], item, kind, snapshot)
             job.add_result(result)
         if entry.get("waiting"):
             job.fail(JobError(*INTERRUPTED, retryable=True))

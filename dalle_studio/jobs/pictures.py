@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from dalle_studio.api.prepare import Placement, restore_region
+from dalle_studio.core.images import open_image
 from dalle_studio.document import pixels
 from dalle_studio.document.compose import composite_through_mask
 from dalle_studio.document.qimage import pil_to_qimage, qimage_to_pil
@@ -24,8 +25,8 @@ def png_bytes(image: QImage) -> bytes:
 
 def decode(data: bytes) -> QImage:
     """A result or partial image file (PNG/JPEG/WebP) as an ARGB32 QImage."""
-    with Image.open(io.BytesIO(data)) as opened:
-        return pil_to_qimage(opened.convert("RGBA")).convertToFormat(QImage.Format.Format_ARGB32)
+    opened = open_image(data, "The result").rgba
+    return pil_to_qimage(opened).convertToFormat(QImage.Format.Format_ARGB32)
 
 
 def thumbnail(image: QImage, side: int = 112) -> QImage:
@@ -38,8 +39,7 @@ def place_in_frame(data: bytes, placement: Placement, framed: QImage) -> QImage:
 
     Where the request cropped the frame to the model's shape, the uncovered edges keep the frame's own pixels.
     """
-    with Image.open(io.BytesIO(data)) as opened:
-        region, box = restore_region(opened.convert("RGBA"), placement)
+    region, box = restore_region(open_image(data, "The result").rgba, placement)
     base = qimage_to_pil(framed)
     if base.size != placement.source_size:
         base = base.resize(placement.source_size, Image.Resampling.LANCZOS)

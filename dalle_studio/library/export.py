@@ -15,6 +15,7 @@ from typing import Any, Literal
 from PIL import Image
 
 from dalle_studio.core.atomic import atomic_write_bytes, umask_file_mode
+from dalle_studio.core.images import open_image
 from dalle_studio.library.pixels import to_rgb
 from dalle_studio.library.pngtext import with_text
 from dalle_studio.library.recall import OUR_CHUNK, PARAMETERS_CHUNK
@@ -61,18 +62,17 @@ def encode(data: bytes, record: ImageRecord, fmt: Format, quality: int = 90) -> 
     JPEG has no alpha, so transparency is flattened onto white."""
     if fmt == "png":
         if record.format != "png":
-            with Image.open(io.BytesIO(data)) as im:
-                out = io.BytesIO()
-                im.save(out, "PNG", compress_level=6)
-                data = out.getvalue()
+            out = io.BytesIO()
+            open_image(data, record.sha).rgba.save(out, "PNG", compress_level=6)
+            data = out.getvalue()
         return with_text(data, metadata_chunks(record))
-    with Image.open(io.BytesIO(data)) as im:
-        im.load()
-        picture = to_rgb(im, (255, 255, 255)) if fmt == "jpeg" else im
-        out = io.BytesIO()
-        picture.save(out, "JPEG" if fmt == "jpeg" else "WEBP", quality=max(1, min(100, quality)),
-                     exif=parameters_exif(record))
-        return out.getvalue()
+    # Upright: the export's EXIF carries the parameters, not the source's orientation tag.
+    im = open_image(data, record.sha).rgba
+    picture = to_rgb(im, (255, 255, 255)) if fmt == "jpeg" else im
+    out = io.BytesIO()
+    picture.save(out, "JPEG" if fmt == "jpeg" else "WEBP", quality=max(1, min(100, quality)),
+                 exif=parameters_exif(record))
+    return out.getvalue()
 
 
 EXIF_IFD, USER_COMMENT, SOFTWARE = 0x8769, 0x9286, 0x0131

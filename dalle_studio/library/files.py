@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 from collections.abc import Iterator
@@ -23,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
-
 from dalle_studio.core.atomic import atomic_write_bytes
+from dalle_studio.core.images import ImageOpenError, pixel_limit, read_header
 
 _FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}
 EXTENSIONS = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp"}
+FILING_MAX_PIXELS = 50_000_000  # the largest result any model makes is ~8.3 MP (3840x2160)
 
 
 class NotAnImage(ValueError):
@@ -49,13 +48,14 @@ def sha256(data: bytes) -> str:
 def sniff(data: bytes) -> ImageInfo:
     """Format and size of an encoded image, read from its header; raises :class:`NotAnImage`."""
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            fmt = _FORMATS.get(im.format or "")
-            width, height = im.size
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise NotAnImage(f"not a readable image ({exc})") from exc
+        # A result larger than the user's limit for opening pictures is still kept: it was paid for.
+        header = read_header(data, "The image", max_pixels=max(pixel_limit(), FILING_MAX_PIXELS))
+    except ImageOpenError as exc:
+        raise NotAnImage(f"not a readable image ({exc.reason})") from exc
+    fmt = _FORMATS.get(header.format)
     if fmt is None:
         raise NotAnImage("only PNG, JPEG and WebP images are kept in the library")
+    width, height = header.size  # as shown: EXIF orientation applied
     return ImageInfo(fmt, width, height)
 
 
@@ -115,6 +115,18 @@ class ImageFiles:
                 stem, _, ext = entry.name.partition(".")
                 if ext in ("png", "jpeg", "webp") and len(stem) == 64:
                     yield stem, Path(entry.path)
+
+    def iter_unfinished_sidecars(self) -> Iterator[dict[str, Any]]:
+        """The sidecars of filings cut off before their image was stored (the sidecar is written first)."""
+        for bucket in self.images.iterdir() if self.images.exists() else ():
+            if not bucket.is_dir():
+                continue
+            for entry in os.scandir(bucket):
+                stem, _, ext = entry.name.partition(".")
+                if ext == "json" and len(stem) == 64 and self.find(stem) is None:
+                    meta = self.read_sidecar(stem)
+                    if meta is not None:
+                        yield meta
 
     def sweep_incoming(self) -> int:
         """Delete half-written files left by a crash; return how many there were."""

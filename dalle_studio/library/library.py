@@ -111,6 +111,7 @@ class Library:
         kind = Kind(result.kind).value
         info = sniff(result.image)
         sha = sha256(result.image)
+        existing = self.find_by_sha(sha)
         parents: list[str] = []
         if result.parent_ids:
             found = self.get_many(result.parent_ids)
@@ -118,14 +119,12 @@ class Library:
             if unknown:
                 raise ValueError(f"no library images with ids {unknown}")
             parents.extend(found[i].sha for i in result.parent_ids)
-        for source in result.source_images:
-            src_sha = sha256(source)
-            self.files.put(source, sniff(source).format, src_sha)
-            parents.append(src_sha)
-        mask_sha = None
+        # Every part is checked before anything is written: a refused part leaves no trace.
+        lineage = [(source, sniff(source).format, sha256(source)) for source in result.source_images]
+        parents.extend(src_sha for _, _, src_sha in lineage)
         if result.mask is not None:
-            mask_sha = sha256(result.mask)
-            self.files.put(result.mask, sniff(result.mask).format, mask_sha)
+            lineage.append((result.mask, sniff(result.mask).format, sha256(result.mask)))
+        mask_sha = lineage[-1][2] if result.mask is not None else None
         meta = {
             "version": recovery.SIDECAR_VERSION, "sha": sha, "ext": info.format, "kind": kind,
             "prompt": scrub_text(result.prompt), "revised_prompt": scrub_text(result.revised_prompt),
@@ -136,16 +135,20 @@ class Library:
             "trashed_at": None, "mask_sha": mask_sha, "parents": list(dict.fromkeys(p for p in parents if p != sha)),
             "title": scrub_text(result.title), "source": scrub_text(result.source),
         }
-        # Order matters for crash safety: image, then sidecar, then the row. A crash before the commit leaves
-        # files the next open adopts; the row never points at a file that is not whole.
+        # Order matters for crash safety: the sidecar first (the whole filing: metadata, lineage), then the source
+        # pictures and mask, then the image, then the row. A kill at any point leaves files the next open either
+        # completes into this result (the image is there: its sidecar gives its prompt, model and lineage) or keeps
+        # out of the gallery (lineage files a sidecar claims); the row never points at a file that is not whole.
+        if existing is None:
+            self.files.write_sidecar(sha, meta)
+        for data, fmt, part_sha in lineage:
+            self.files.put(data, fmt, part_sha)
         self.files.put(result.image, info.format, sha)
-        existing = self.find_by_sha(sha)
         if existing is not None:
             if existing.trashed:  # filed again: the user meant to keep it
                 self.restore([existing.id])
                 existing = self.get(existing.id) or existing
             return existing
-        self.files.write_sidecar(sha, meta)
         with self._lock, self._transaction():
             new_id, inserted = recovery.insert_from_meta(self._conn, meta)
         if inserted:

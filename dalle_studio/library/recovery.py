@@ -59,7 +59,8 @@ def adopt_orphans(conn: sqlite3.Connection, files: ImageFiles) -> tuple[int, int
             metas.append(meta)
         else:
             bare.append((sha, path))
-    for meta in metas:
+    # Sidecars whose image never landed (a filing killed first) still claim the source pictures and masks they name.
+    for meta in (*metas, *files.iter_unfinished_sidecars()):
         referenced.update(meta.get("parents", ()))
         if meta.get("mask_sha"):
             referenced.add(meta["mask_sha"])

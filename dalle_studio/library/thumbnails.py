@@ -9,6 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from dalle_studio.core.atomic import atomic_write_bytes
+from dalle_studio.core.images import open_image
 from dalle_studio.library.pixels import to_rgb
 
 
@@ -33,9 +34,9 @@ class ThumbnailStore:
 
     def make(self, data: bytes) -> bytes:
         """Encode a thumbnail of image ``data`` (transparency shown over mid grey, as the canvas shows it)."""
-        with Image.open(io.BytesIO(data)) as im:
-            im.draft("RGB", (self.size, self.size))  # JPEG: decode at reduced scale, far faster
-            im.thumbnail((self.size, self.size), Image.Resampling.BILINEAR, reducing_gap=2.0)
-            out = io.BytesIO()
-            to_rgb(im, (128, 128, 128)).save(out, "JPEG", quality=85)
-            return out.getvalue()
+        # JPEG: decoded at reduced scale (far faster); upright, 16-bit and CMYK converted like everywhere else.
+        im = open_image(data, "The picture", draft_to=(self.size, self.size)).rgba
+        im.thumbnail((self.size, self.size), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        out = io.BytesIO()
+        to_rgb(im, (128, 128, 128)).save(out, "JPEG", quality=85)
+        return out.getvalue()

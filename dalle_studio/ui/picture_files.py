@@ -17,6 +17,7 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from dalle_studio.core import work
 from dalle_studio.core.atomic import atomic_write_bytes, umask_file_mode
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document, blank_image
@@ -60,7 +61,13 @@ class PictureFiles(QObject):
         """Open the picture named on the command line, whose decode started with the app (see ``early_open``)."""
 
         def load() -> LoadedImage:
-            loaded = early.full.result()
+            try:
+                loaded = early.full.result()
+            except ImageLoadError as exc:
+                if exc.kind != "too_large":
+                    raise
+                # The early decode ran before the settings, at the default limit; the user may allow more.
+                return load_image_file(early.path, max_pixels=self._max_pixels())
             width, height = loaded.size
             if width * height > self._max_pixels():  # beyond the user's limit: the usual refusal, in its words
                 return load_image_file(early.path, max_pixels=self._max_pixels())
@@ -98,7 +105,7 @@ class PictureFiles(QObject):
             return loaded, pil_to_qimage(loaded.rgba)
 
         try:
-            loaded, qimage = await asyncio.to_thread(decode)
+            loaded, qimage = await work.run(decode)
         except ImageLoadError as exc:
             self._fail(str(exc))
             return False
@@ -162,8 +169,8 @@ class PictureFiles(QObject):
         target = _png_path(path)
 
         async def run() -> Path:
-            data = await asyncio.to_thread(_encode_png, image)
-            await asyncio.to_thread(atomic_write_bytes, target, data, mode=umask_file_mode())
+            data = await work.run(_encode_png, image)
+            await work.run(atomic_write_bytes, target, data, mode=umask_file_mode())
             return target
 
         return self.tasks.start(run(), f"exporting {target.name}")

@@ -118,7 +118,9 @@ def test_mask_of_another_size_is_refused():
 
 
 def test_unreadable_picture_is_refused():
-    with pytest.raises(PreparationError):
+    from dalle_studio.core.images import ImageOpenError
+
+    with pytest.raises(ImageOpenError, match="not a picture"):
         prepare_edit(b"not a picture", None, spec_for("gpt-image-1"))
 
 
@@ -126,14 +128,15 @@ def test_a_decompression_bomb_header_is_refused_with_a_reason():
     import struct
     import zlib
 
-    from dalle_studio.api.prepare import PreparationError, open_picture
+    from dalle_studio.api.prepare import open_picture
     from dalle_studio.api.requests import ImageFile
+    from dalle_studio.core.images import ImageOpenError
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
     bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
-    with pytest.raises(PreparationError, match="too large"):
+    with pytest.raises(ImageOpenError, match="too large"):
         open_picture(bomb)
     assert ImageFile(bomb).dimensions() is None and ImageFile(bomb).has_alpha() is False

@@ -70,4 +70,6 @@ def test_every_png_layout_decodes_like_pillow(mode: str) -> None:
     buf = io.BytesIO()
     img.save(buf, "PNG", **extra)
     expected = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGBA"))
+    if base == "I;16":  # Pillow's own convert clips 16-bit grey to white: the tones scaled to 8 bits are right
+        expected = np.dstack([rgba[..., 0]] * 3 + [np.full(rgba.shape[:2], 255, np.uint8)])
     assert np.array_equal(pictures.decode(buf.getvalue()), expected)

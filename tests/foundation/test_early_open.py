@@ -54,3 +54,17 @@ def test_the_users_own_size_limit_holds_for_an_early_decode(studio, loop, tmp_pa
     assert wait(loop, studio.window.files.open_early(early)) is False
     assert "too large" in open_boxes(studio.window)[-1].text()
     assert studio.document.is_empty
+
+
+def test_a_user_who_allows_more_than_the_default_gets_it_for_an_early_decode(studio, loop, tmp_path):
+    """Issue 13, item 5: the early decode starts before the settings load, with the default limit (150 MP); a user
+    who allows 200 MP must not be refused a 160 MP picture named on the command line."""
+    from tests.foundation.pictures import png_header_only
+
+    studio.settings.set("files.max_megapixels", 200)
+    path = tmp_path / "big.png"
+    path.write_bytes(png_header_only(16_000, 10_000))  # 160 MP claimed, a tiny body: it gets past the guard only
+    early = EarlyOpen(path)
+    assert wait(loop, studio.window.files.open_early(early)) is False
+    message = open_boxes(studio.window)[-1].text()
+    assert "damaged or incomplete" in message and "too large" not in message, message

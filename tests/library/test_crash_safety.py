@@ -63,6 +63,39 @@ def test_writer_killed_mid_add_leaves_every_fully_added_image(tmp_path: Path):
         lib.close()
 
 
+def test_a_killed_edit_filing_leaves_no_anonymous_gallery_entries(tmp_path: Path):
+    """Issue 13, item 4. An edit files its source picture and mask beside the result; writers killed with SIGKILL
+    at points spread over one add must not leave those (or the result) as bare "import" entries: what reached the
+    disk is completed into its result, with its prompt and model, or stays out of the gallery as lineage."""
+    folder = tmp_path / "lib"
+    filed: list[str] = []
+    for round_, fraction in enumerate((0.05, 0.2, 0.35, 0.5, 0.65, 0.8)):
+        proc = subprocess.Popen([sys.executable, "-m", "tests.library._writer", str(folder), str(1 + round_ * 100),
+                                 "edit", "8"], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert proc.stdout is not None
+        durations = []
+        for _ in range(2):
+            line = proc.stdout.readline()
+            assert line, "writer died on its own"
+            sha, seconds = line.split()
+            filed.append(sha)
+            durations.append(float(seconds))
+        time.sleep(fraction * statistics.median(durations))  # aim the kill into the next add's steps
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+    lib = assert_consistent(folder)
+    try:
+        records = list(lib.get_many(lib.ids()).values())
+        assert set(filed) <= {r.sha for r in records}
+        anonymous = [(r.kind, r.width) for r in records if r.kind == "import" or not r.prompt or not r.model]
+        assert anonymous == [], "a killed filing left gallery entries with no prompt, model or lineage"
+        assert [r.prompt for r in records if r.kind != "edit" or lib.lineage(r.id).mask is None] == []
+    finally:
+        lib.close()
+
+
 def test_add_cut_off_before_its_commit_is_recovered_at_next_open(tmp_path: Path, monkeypatch):
     folder = tmp_path / "lib"
     lib = Library(folder)

@@ -28,6 +28,9 @@ TOOLS = (
     (Tool.RECTANGLE, "&Rectangle", "M", "Mark a rectangle to regenerate (Shift: square; right button: unmark)"),
     (Tool.LASSO, "&Lasso", "L", "Mark a free-hand area to regenerate (right button: unmark)"),
     (Tool.FRAME, "&Frame", "F", "Choose the region sent to the model: drag inside to move, outside to draw"),
+    (Tool.SELECT_OBJECT, "&Select object", "S", "Drag a box around an object, or scribble on it (right button: on "
+     "the background): its outline becomes mask"),
+    (Tool.MAGIC_WAND, "Magic &wand", "W", "Click to mask the region of similar colour (Shift: add, Alt: subtract)"),
 )
 
 

@@ -12,6 +12,7 @@ from dalle_studio.document.document import Document
 from dalle_studio.ui.canvas.actions import CanvasActions
 from dalle_studio.ui.canvas.history import history_panel
 from dalle_studio.ui.canvas.preview import SendPreview
+from dalle_studio.ui.canvas.selection_ui import SelectionUi, install_selection
 from dalle_studio.ui.canvas.tool_state import CanvasTools
 from dalle_studio.ui.canvas.toolbar import CanvasToolBar
 from dalle_studio.ui.main_window import MainWindow
@@ -27,6 +28,7 @@ class CanvasUi:
     history_dock: QDockWidget
     preview: SendPreview
     preview_dock: QDockWidget
+    selection: SelectionUi | None = None
 
 
 def install(window: MainWindow, document: Document, tools: CanvasTools, settings: Settings) -> CanvasUi:
@@ -40,7 +42,8 @@ def install(window: MainWindow, document: Document, tools: CanvasTools, settings
     history_dock = window.add_dock("History", "historyDock", history, Qt.DockWidgetArea.RightDockWidgetArea)
     preview = SendPreview(document, tools)
     preview_dock = window.add_dock("Send preview", "previewDock", preview, Qt.DockWidgetArea.LeftDockWidgetArea)
-    return CanvasUi(actions, toolbar, history, history_dock, preview, preview_dock)
+    selection = install_selection(window, window.canvas, document, tools)
+    return CanvasUi(actions, toolbar, history, history_dock, preview, preview_dock, selection)
 
 
 def scope_canvas_keys(window: MainWindow, actions: CanvasActions, elsewhere: tuple[str, ...]) -> None:

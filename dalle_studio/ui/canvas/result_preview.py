@@ -6,6 +6,8 @@ holds the key to see the original.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsSimpleTextItem
@@ -37,6 +39,7 @@ class ResultPreview:
         self._label_back.hide()
         self.shown: QImage | None = None
         self._tools.changed.connect(self._on_tools_changed)
+        self.listeners: list[Callable[[], None]] = []  # called after each show and clear (the compare split)
 
     def show(self, image: QImage, rect: QRect, overlay: QImage | None = None) -> None:
         """Show ``image`` scaled into ``rect`` (scene = picture pixels); ``overlay`` (same size) is drawn over it."""
@@ -54,11 +57,15 @@ class ResultPreview:
         self._label_back.setPos(rect.left(), rect.top() + rect.height())
         self.shown = image
         self._sync()
+        for listener in self.listeners:
+            listener()
 
     def clear(self) -> None:
         self._item.setPixmap(QPixmap())
         self.shown = None
         self._sync()
+        for listener in self.listeners:
+            listener()
 
     def _sync(self) -> None:
         on = self.shown is not None and not self._tools.showing_original

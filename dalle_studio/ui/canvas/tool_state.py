@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.brush import BrushTip
 from dalle_studio.document.frame import FrameShape, FrameSizes
+from dalle_studio.document.selection import Combine
 
 BRUSH_SIZES = (1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 25, 30, 40, 50, 60, 80, 100, 120, 160, 200, 250, 300, 400, 500,
                600, 800, 1000, 1200, 1600, 2000)
@@ -25,6 +26,8 @@ class Tool(Enum):
     RECTANGLE = "rectangle"
     LASSO = "lasso"
     FRAME = "frame"
+    SELECT_OBJECT = "select_object"
+    MAGIC_WAND = "magic_wand"
 
     @property
     def paints(self) -> bool:
@@ -34,7 +37,7 @@ class Tool(Enum):
 class CanvasTools(QObject):
     """The state of the canvas tools. ``changed`` carries the name of what changed."""
 
-    changed = Signal(str)  # "tool", "brush", "display", "frame_sizes", "frame_shape"
+    changed = Signal(str)  # "tool", "brush", "display", "frame_sizes", "frame_shape", "selection"
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -162,8 +165,33 @@ class CanvasTools(QObject):
             self._shape_index = index
             self.changed.emit("frame_shape")
 
+    # -- selection tools -------------------------------------------------------------------------------------
+    @property
+    def select_mode(self) -> Combine:
+        """How a new selection joins the mask (the toolbar's choice; Shift and Alt change it per click)."""
+        return Combine(str(self._settings.get("canvas.select_mode")))
+
+    def set_select_mode(self, mode: Combine) -> None:
+        self._settings.set("canvas.select_mode", mode.value)
+
+    @property
+    def wand_tolerance(self) -> int:
+        return int(self._settings.get("canvas.wand_tolerance"))
+
+    def set_wand_tolerance(self, tolerance: int) -> None:
+        self._settings.set("canvas.wand_tolerance", int(max(0, min(255, tolerance))))
+
+    @property
+    def wand_global(self) -> bool:
+        return bool(self._settings.get("canvas.wand_global"))
+
+    def set_wand_global(self, on: bool) -> None:
+        self._settings.set("canvas.wand_global", bool(on))
+
     def _on_setting(self, key: str, _value: object) -> None:
-        if key in ("canvas.brush_size", "canvas.brush_hardness"):
+        if key in ("canvas.select_mode", "canvas.wand_tolerance", "canvas.wand_global"):
+            self.changed.emit("selection")
+        elif key in ("canvas.brush_size", "canvas.brush_hardness"):
             self.changed.emit("brush")
         elif key.startswith("canvas.mask_"):
             self.changed.emit("display")

@@ -292,7 +292,11 @@ class CanvasView(QGraphicsView):
 
     # -- pointer --------------------------------------------------------------------------------------------
     def _handler(self) -> Handler:
-        return self._handlers[self.tools.tool]
+        return self._handlers.get(self.tools.tool) or Handler()
+
+    def set_handler(self, tool: Tool, handler: Handler) -> None:
+        """Let ``handler`` take the pointer for ``tool`` (tools that need more than the document, e.g. a worker)."""
+        self._handlers[tool] = handler
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)

@@ -1,64 +1,79 @@
 """Running the gallery's slow work (import, export, changes to many images) off the UI thread and hearing back
-on it. Each job keeps its callbacks until it ends; errors are reported, never lost."""
+on it. The work runs on the app's one ordered background worker (:mod:`dalle_studio.core.work`), so library changes
+stay in the order the user made them; this is only the thin Qt relay that brings the result back to the UI thread.
+Each job keeps its callbacks until it ends; errors are reported, never lost."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
+
+from dalle_studio.core import work
 
 
 class _Relay(QObject):
-    finished = Signal(object, object)  # (job, result)
-    failed = Signal(object, object)  # (job, exception)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # Python keeps it until the callbacks ran
-        self.fn, self.relay = fn, relay
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as exc:
-            self.relay.failed.emit(self, exc)
-            return
-        self.relay.finished.emit(self, result)
+    finished = Signal(object, object)  # (job number, result)
+    failed = Signal(object, object)  # (job number, exception)
 
 
 class Background(QObject):
-    """``run(fn, done)`` calls ``fn()`` on a worker thread, then ``done(result)`` on the UI thread. A failure is
-    emitted as ``failed(what, exception)``. ``idle`` is emitted whenever the last job ends."""
+    """``run(fn, done)`` calls ``fn()`` on the ordered background worker, then ``done(result)`` on the UI thread. A
+    failure is emitted as ``failed(what, exception)``. ``idle`` is emitted whenever the last job ends."""
 
     failed = Signal(str, object)
     idle = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # library changes stay in the order the user made them
         self._relay = _Relay(self)
         self._relay.finished.connect(self._on_finished)
         self._relay.failed.connect(self._on_failed)
-        self._jobs: dict[_Job, tuple[str, Callable[[Any], None] | None]] = {}
+        self._jobs: dict[int, tuple[str, Callable[[Any], None] | None]] = {}
+        self._running: dict[int, Future[None]] = {}
+        self._numbers = itertools.count()
 
     @property
     def busy(self) -> bool:
         return bool(self._jobs)
 
     def run(self, what: str, fn: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
-        job = _Job(fn, self._relay)
-        self._jobs[job] = (what, done)
-        self._pool.start(job)
+        number = next(self._numbers)
+        self._jobs[number] = (what, done)
+        relay = self._relay
+
+        def call() -> None:
+            try:
+                result = fn()
+            except Exception as exc:
+                outcome: tuple[Any, ...] = (relay.failed, number, exc)
+            else:
+                outcome = (relay.finished, number, result)
+            with contextlib.suppress(RuntimeError):  # the gallery was closed meanwhile: nobody to tell
+                outcome[0].emit(*outcome[1:])  # queued to the UI thread, where the relay lives
+
+        self._running[number] = work.start_ordered(call)
 
     def wait(self, msecs: int = 30000) -> bool:
-        return self._pool.waitForDone(msecs)
+        """Block until the work started so far has run (its callbacks follow on the UI thread's next events)."""
+        deadline = time.monotonic() + msecs / 1000
+        for number, future in list(self._running.items()):
+            try:
+                future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                return False
+            self._running.pop(number, None)
+        return True
 
-    def _on_finished(self, job: _Job, result: Any) -> None:
-        _, done = self._jobs.pop(job, ("", None))
+    def _on_finished(self, number: int, result: Any) -> None:
+        self._running.pop(number, None)
+        _, done = self._jobs.pop(number, ("", None))
         try:
             if done is not None:
                 done(result)
@@ -66,8 +81,9 @@ class Background(QObject):
             if not self._jobs:
                 self.idle.emit()
 
-    def _on_failed(self, job: _Job, exc: BaseException) -> None:
-        what, _ = self._jobs.pop(job, ("", None))
+    def _on_failed(self, number: int, exc: BaseException) -> None:
+        self._running.pop(number, None)
+        what, _ = self._jobs.pop(number, ("", None))
         self.failed.emit(what, exc)
         if not self._jobs:
             self.idle.emit()
