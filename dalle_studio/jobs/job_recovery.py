@@ -67,7 +67,7 @@ class JobKeeper(QObject):
         self._writing.add(name)
         folder = self.autosaver.slot.folder
 
-        def work() -> tuple[int, int]:
+        def write() -> tuple[int, int]:
             picture = image()
             picture = picture if picture.format() == QImage.Format.Format_Alpha8 else picture.convertToFormat(
                 QImage.Format.Format_ARGB32)
@@ -76,7 +76,7 @@ class JobKeeper(QObject):
 
         async def run() -> None:
             try:
-                self._written[name] = await work.run(work)
+                self._written[name] = await work.run(write)
                 self.autosaver.changed()
             finally:
                 self._writing.discard(name)

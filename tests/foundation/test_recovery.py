@@ -8,7 +8,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from queue import Empty, Queue
 
 import numpy as np
 import pytest
@@ -100,8 +102,15 @@ def test_kill_9_then_restart_offers_the_work_once(make_studio, loop, tmp_path):
     child = subprocess.Popen([sys.executable, "-m", "tests.foundation.crash_driver", str(tmp_path)], cwd=REPO,
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        line = child.stdout.readline()
-        assert line.strip() == "saved", child.stderr.read()
+        lines: Queue[str] = Queue()
+        threading.Thread(target=lambda: lines.put(child.stdout.readline()), daemon=True).start()
+        try:
+            line = lines.get(timeout=120)  # a driver that broke says so on stderr instead of hanging the suite
+        except Empty:
+            line = ""
+        if line.strip() != "saved":
+            os.kill(child.pid, signal.SIGKILL)
+            pytest.fail(f"the studio process did not get its work saved: {child.stderr.read()[-3000:]}")
         # while it runs, its copy is its own: not offered here, and not deleted by this instance's clean exit
         bystander = make_studio()
         assert bystander.autosaver.pending() is None
