@@ -157,13 +157,15 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     canvas = CanvasView(document, tools)
     window.attach(document, tasks, canvas)
 
-    yield ("dalle_studio.api.keys", "dalle_studio.api.settings", "dalle_studio.engine.supervisor",
+    yield ("dalle_studio.api.keys", "dalle_studio.api.model_data", "dalle_studio.api.settings",
+           "dalle_studio.engine.supervisor",
            "dalle_studio.jobs.autosave", "dalle_studio.jobs.job_recovery", "dalle_studio.jobs.providers",
-           "dalle_studio.jobs.spending", "dalle_studio.jobs.workflow", "dalle_studio.library",
-           "dalle_studio.library.settings",
+           "dalle_studio.jobs.spending",
+           "dalle_studio.jobs.workflow", "dalle_studio.library", "dalle_studio.library.settings",
            "dalle_studio.ui.canvas.panels", "dalle_studio.ui.dialogs.providers", "dalle_studio.ui.gallery.panel",
            "dalle_studio.ui.gallery.thumbnails", "dalle_studio.ui.gallery.wiring", "dalle_studio.ui.jobs.panel",
            "dalle_studio.ui.prompt.panel", "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
+    from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
     from dalle_studio.api.settings import SETTINGS as API_SETTINGS
     from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
     from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
@@ -175,6 +177,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     from dalle_studio.ui.prompt.panel import PromptPanel
 
     settings.extend(LIBRARY_SETTINGS, API_SETTINGS, WORKFLOW_SETTINGS, SPENDING_SETTINGS)
+    facts_problems = apply_overrides(paths.config / OVERRIDE_FILE_NAME)  # the user's model facts over the bundled
     library = Library(paths.data / "library")
     thumbnails = ThumbnailCache(ThumbnailStore(paths.cache, size=settings.get("gallery.thumbnail_size")))
     prompt_panel = PromptPanel()
@@ -216,6 +219,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
     keeper = JobKeeper(workflow, autosaver, tasks, window)
     scope_canvas_keys(window, canvas_ui.actions, elsewhere=("galleryDock",))
+    if facts_problems:
+        window.statusBar().showMessage("Model facts: " + "; ".join(facts_problems), 20000)
     settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
                   workflow_ui, autosaver, keeper)

@@ -22,6 +22,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,20 @@ from dalle_studio.api.client import ImagesClient
 from dalle_studio.api.errors import ImagesAPIError, RequestValidationError
 from dalle_studio.api.keys import KeyStore
 from dalle_studio.api.models import spec_for
-from dalle_studio.api.prepare import PreparationError, prepare_edit, prepare_variation
+from dalle_studio.api.plan import (
+    EDIT,
+    GENERATION,
+    VARIATION,
+    PlanError,
+    edit_request,
+    generate_request,
+    plan_request,
+    variation_request,
+)
+from dalle_studio.api.prepare import PreparationError, prepare_edit
 from dalle_studio.api.pricing import actual_cost, estimate_cost
 from dalle_studio.api.providers import COMPATIBLE, OPENAI_BASE_URL, Provider, azure, openai
-from dalle_studio.api.requests import EditRequest, GenerateRequest, VariationRequest
+from dalle_studio.api.requests import VARIATION_PROMPT, EditRequest, GenerateRequest, VariationRequest
 from dalle_studio.api.results import ImagesResult
 from dalle_studio.api.transport import RetryPolicy
 from dalle_studio.core.atomic import atomic_write_bytes
@@ -42,6 +53,7 @@ from dalle_studio.core.images import ImageOpenError
 from dalle_studio.core.paths import AppPaths
 
 _EXT = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+DEFAULT_MODEL = "gpt-image-2"  # live on api.openai.com (resources/models.json); --model for any other
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "OpenAI Images API or any compatible server.")
     sub = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--model", default=None, help="model id (default: gpt-image-2; dall-e-2 for vary)")
+    common.add_argument("--model", default=None, help=f"model id (default: {DEFAULT_MODEL})")
     common.add_argument("-n", type=int, default=None, help="number of results (1-10)")
     common.add_argument("--size", default=None, help="e.g. 1024x1024, 1536x1024, auto")
     common.add_argument("--out", type=Path, default=Path("."), help="folder for the results (default: here)")
@@ -58,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--base-url", default=os.environ.get("OPENAI_BASE_URL"),
                        help="an OpenAI-compatible server, e.g. http://localhost:8000/v1 (default: $OPENAI_BASE_URL)")
     where.add_argument("--azure-endpoint", default=None, help="https://<resource>.openai.azure.com")
-    where.add_argument("--azure-api-version", default=None)
+    where.add_argument("--azure-api-version", default=None, help="only for the older deployment route; without "
+                       "it the v1 route ({endpoint}/openai/v1) is used")
     where.add_argument("--azure-deployment", default=None)
     where.add_argument("--organization", default=os.environ.get("OPENAI_ORG_ID"), help="default: $OPENAI_ORG_ID")
     where.add_argument("--project", default=os.environ.get("OPENAI_PROJECT_ID"), help="default: $OPENAI_PROJECT_ID")
@@ -78,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("prompt")
     gen.add_argument("--style", choices=("vivid", "natural"), default=None, help="dall-e-3 only")
     gen.add_argument("--moderation", choices=("low", "auto"), default=None)
+    gen.add_argument("--complexity", choices=("low", "medium", "high"), default=None, help="gpt-image-2.6")
 
     edit = sub.add_parser("edit", parents=[common, gpt], help="change a picture where the mask is transparent")
     edit.add_argument("prompt")
@@ -86,15 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--fit", choices=("crop", "pad"), default="crop", help="how to reach an allowed shape")
     edit.add_argument("--input-fidelity", choices=("high", "low"), default=None)
 
-    vary = sub.add_parser("vary", parents=[common], help="variations of a picture (dall-e-2 style servers)")
+    vary = sub.add_parser("vary", parents=[common], help="variations of a picture (/images/variations where the "
+                          "model has it, else an edit of the whole picture)")
     vary.add_argument("--image", type=Path, required=True)
+    vary.add_argument("--prompt", default=None, help="for models without /images/variations")
     return parser
 
 
 def _provider(args: argparse.Namespace) -> Provider:
     if args.azure_endpoint:
-        p = azure("Azure OpenAI", endpoint=args.azure_endpoint, api_version=args.azure_api_version or "preview",
-                  deployment=args.azure_deployment)
+        # Without a dated api-version, the v1 route (no version needed); with one, the deployment route.
+        p = azure("Azure OpenAI", endpoint=args.azure_endpoint, api_version=args.azure_api_version,
+                  deployment=args.azure_deployment, v1=args.azure_api_version is None)
     elif args.base_url and args.base_url.rstrip("/") != OPENAI_BASE_URL:
         p = Provider(COMPATIBLE, "Compatible server", args.base_url, organization=args.organization,
                      project=args.project, env_key="OPENAI_API_KEY")
@@ -130,37 +147,49 @@ def _write(result: ImagesResult, out: Path, command: str, params: dict[str, Any]
     return paths
 
 
+def _params(args: argparse.Namespace) -> dict[str, Any]:
+    names = ("n", "size", "quality", "output_format", "output_compression", "background", "style", "moderation",
+             "input_fidelity", "complexity")
+    return {k: getattr(args, k) for k in names if getattr(args, k, None) is not None}
+
+
 async def _run(args: argparse.Namespace) -> tuple[ImagesResult, dict[str, Any]]:
     provider = _provider(args)
     key = KeyStore(file=AppPaths.default().config / "keys.json").get(provider)
-    stream = {"stream": True, "partial_images": args.partial_images} if getattr(args, "partial_images", None) \
-        is not None else {}
-    gpt = {k: getattr(args, k) for k in ("quality", "output_format", "output_compression", "background")
-           if getattr(args, k, None) is not None}
+    model = args.model or DEFAULT_MODEL
+    spec = spec_for(model)
+    partials = getattr(args, "partial_images", None)
+    # The same plan as the window: nothing the user did not ask for, nothing the model does not take, and
+    # variations as an edit of the whole picture where /images/variations does not exist.
+    plan = plan_request({"generate": GENERATION, "edit": EDIT, "vary": VARIATION}[args.command], provider, spec,
+                        _params(args), stream_partials=bool(partials))
+    if partials is not None and plan.stream:
+        plan = replace(plan, fields={**plan.fields, "partial_images": partials})
+    if args.response_format is not None and "response_format" in plan.fields:
+        plan = replace(plan, fields={**plan.fields, "response_format": args.response_format})
+    for reason in plan.reasons:
+        print(f"note: {reason}", file=sys.stderr)
     request: GenerateRequest | EditRequest | VariationRequest
     if args.command == "generate":
-        request = GenerateRequest(model=args.model or "gpt-image-2", prompt=args.prompt, n=args.n, size=args.size,
-                                  style=args.style, moderation=args.moderation, response_format=args.response_format,
-                                  **gpt, **stream)
+        request = generate_request(plan, args.prompt)
     elif args.command == "edit":
-        model = args.model or "gpt-image-2"
-        spec = spec_for(model)
         first, *extra = [p.read_bytes() for p in args.image]
         mask = args.mask.read_bytes() if args.mask else None
-        prepared = await asyncio.to_thread(prepare_edit, first, mask, spec, size=args.size, fit=args.fit,
+        prepared = await asyncio.to_thread(prepare_edit, first, mask, spec, size=plan.size, fit=args.fit,
                                            extra=tuple(extra))
-        request = EditRequest(model=model, prompt=args.prompt, images=prepared.images, mask=prepared.mask, n=args.n,
-                              size=prepared.size, input_fidelity=args.input_fidelity,
-                              response_format=args.response_format, image_list=len(args.image) > 1, **gpt, **stream)
+        request = replace(edit_request(plan, args.prompt, prepared.images, prepared.mask, prepared.size),
+                          image_list=len(args.image) > 1)
     else:
-        model = args.model or "dall-e-2"
-        spec = spec_for(model)
-        prepared = await asyncio.to_thread(prepare_variation, args.image.read_bytes(), spec, size=args.size)
-        request = VariationRequest(model=model, image=prepared.image, n=args.n, size=prepared.size,
-                                   response_format=args.response_format)
+        assert plan.fit is not None
+        prepared = await asyncio.to_thread(prepare_edit, args.image.read_bytes(), None, spec, size=plan.size,
+                                           fit=plan.fit)
+        if plan.endpoint == "variations":
+            request = variation_request(plan, prepared.image, prepared.size)
+        else:
+            request = edit_request(plan, args.prompt or VARIATION_PROMPT, prepared.images, None, prepared.size)
     params = {k: v for k, v in request.params().items() if k not in {"stream", "partial_images"}}
-    estimate = estimate_cost(request.model, n=request.n or 1, size=request.size, quality=getattr(request, "quality",
-                                                                                                 None))
+    estimate = estimate_cost(request.model, n=request.n or 1, size=request.size,
+                             quality=getattr(request, "quality", None), partial_images=int(partials or 0))
     if estimate is not None:
         print(f"estimated cost: ${estimate:.3f}", file=sys.stderr)
 
@@ -170,9 +199,9 @@ async def _run(args: argparse.Namespace) -> tuple[ImagesResult, dict[str, Any]]:
     async with ImagesClient(provider, key, timeout=args.timeout,
                             retry=RetryPolicy(max_retries=args.max_retries)) as client:
         if isinstance(request, GenerateRequest):
-            result = await client.generate(request, on_partial=progress)
+            result = await client.generate(request, on_partial=progress, per_request=plan.per_request)
         elif isinstance(request, EditRequest):
-            result = await client.edit(request, on_partial=progress)
+            result = await client.edit(request, on_partial=progress, per_request=plan.per_request)
         else:
             result = await client.vary(request)
     return result, params
@@ -183,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         result, params = asyncio.run(_run(args))
-    except (RequestValidationError, PreparationError, ImageOpenError) as exc:
+    except (RequestValidationError, PreparationError, ImageOpenError, PlanError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ImagesAPIError as exc:

@@ -3,7 +3,7 @@
 Public API:
 
 - :class:`ImagesClient` — ``generate(request, on_partial=...)``, ``edit(request, on_partial=...)``,
-  ``vary(request)``, ``list_models()``, ``models(today)``, ``prepare_edit(...)``, ``offers_variations(spec)``,
+  ``vary(request)``, ``list_models()``, ``models(today)``, ``prepare_edit(...)``,
   ``per_request_limit(spec)``, ``aclose()`` (also an async context manager). ``timeout`` applies when the client
   creates its own ``httpx.AsyncClient``; a passed-in ``http`` client keeps its own settings.
 - :data:`DEFAULT_TIMEOUT` — 600 s overall, 5 s to connect (the SDK's).
@@ -81,6 +81,11 @@ class ImagesClient:
         self.max_concurrency = max(1, max_concurrency)
         self.max_download_bytes = max_download_bytes
 
+    @property
+    def _where(self) -> str:
+        """The provider as messages name it: its name and the address tried."""
+        return f"{self.provider.name} ({self.provider.base_url})"
+
     def __repr__(self) -> str:
         return f"ImagesClient(provider={self.provider.name!r}, base_url={self.provider.base_url!r})"
 
@@ -97,13 +102,15 @@ class ImagesClient:
 
     # ---- public operations -------------------------------------------------------------------------------------
 
-    async def generate(self, request: GenerateRequest, *, on_partial: PartialCallback | None = None) -> ImagesResult:
-        """``POST /images/generations``."""
-        return await self._run(request, on_partial)
+    async def generate(self, request: GenerateRequest, *, on_partial: PartialCallback | None = None,
+                       per_request: int | None = None) -> ImagesResult:
+        """``POST /images/generations``; ``per_request`` caps the images one request asks for (the plan's)."""
+        return await self._run(request, on_partial, per_request)
 
-    async def edit(self, request: EditRequest, *, on_partial: PartialCallback | None = None) -> ImagesResult:
+    async def edit(self, request: EditRequest, *, on_partial: PartialCallback | None = None,
+                   per_request: int | None = None) -> ImagesResult:
         """``POST /images/edits`` (multipart: ``image`` or ``image[]``, ``mask``)."""
-        return await self._run(request, on_partial)
+        return await self._run(request, on_partial, per_request)
 
     async def vary(self, request: VariationRequest) -> ImagesResult:
         """``POST /images/variations`` (dall-e-2 style servers, and the embedded engine)."""
@@ -119,7 +126,7 @@ class ImagesClient:
         """The provider's ``GET /models`` entries (raises on failure)."""
         try:
             response, _ = await send(self._http, lambda: self._build("GET", "models"), policy=self.retry,
-                                     where=self.provider.name)
+                                     where=self._where)
         except ImagesAPIError as exc:
             if self._key is not None:
                 exc.scrub(self._key.reveal())
@@ -138,32 +145,30 @@ class ImagesClient:
             entries = None
         return merge_models(entries, today=today, all_models=self.provider.kind in {COMPATIBLE, ENGINE})
 
-    def offers_variations(self, spec: ModelSpec) -> bool:
-        """Whether ``/images/variations`` exists for this model here (else use ``variation_as_edit``)."""
-        if self.provider.has_variations is not None:
-            return self.provider.has_variations
-        return spec.supports("variations")
-
     def per_request_limit(self, spec: ModelSpec) -> int:
         """How many images one request may ask for with this model and provider."""
         return max(1, min(spec.max_n, self.provider.max_n or MAX_N))
 
     # ---- internals ---------------------------------------------------------------------------------------------
 
-    async def _run(self, request: AnyRequest, on_partial: PartialCallback | None) -> ImagesResult:
+    async def _run(self, request: AnyRequest, on_partial: PartialCallback | None,
+                   per_request: int | None = None) -> ImagesResult:
         try:
-            return await self._run_checked(request, on_partial)
+            return await self._run_checked(request, on_partial, per_request)
         except ImagesAPIError as exc:
             if self._key is not None:
                 exc.scrub(self._key.reveal())
             raise
 
-    async def _run_checked(self, request: AnyRequest, on_partial: PartialCallback | None) -> ImagesResult:
+    async def _run_checked(self, request: AnyRequest, on_partial: PartialCallback | None,
+                           per_request: int | None = None) -> ImagesResult:
         spec = request.spec()
         if self.provider.has_variations and isinstance(request, VariationRequest):
             spec = dataclasses.replace(spec, endpoints=spec.endpoints | {"variations"})
         n = request.n or 1
         limit = self.per_request_limit(spec)
+        if per_request is not None:
+            limit = max(1, min(limit, per_request))
         if n <= limit or n > MAX_N:
             request.validate(spec)
             return await self._once(request, spec, on_partial, 0)
@@ -217,7 +222,7 @@ class ImagesClient:
                     index: int) -> ImagesResult:
         streaming = bool(getattr(request, "stream", False))
         response, attempts = await send(self._http, self._builder(request), policy=self.retry,
-                                        where=self.provider.name, model=request.model, allow_stream=streaming)
+                                        where=self._where, model=request.model, allow_stream=streaming)
         try:
             if not (streaming and is_event_stream(response)):
                 # Several megabytes of base64 per image: parsed in a thread, not on the UI's loop.
@@ -228,7 +233,7 @@ class ImagesClient:
                     def callback(p: PartialImage) -> object:
                         return on_partial(dataclasses.replace(p, request=index))
                 completed = await read_image_stream(response, on_partial=callback, model=request.model,
-                                                    where=self.provider.name)
+                                                    where=self._where)
                 result = await self._from_events(completed, request.model)
         except ImagesAPIError as exc:
             exc.attempts = attempts

@@ -1,8 +1,9 @@
-"""Errors of the Images API layer: a small tree like the official SDK's, with messages a person understands.
+"""Errors of the Images API layer: a small tree like the official SDK's, carrying the facts (status, code, param,
+the server's own message); :mod:`dalle_studio.jobs.explain` alone words them for the user.
 
 Public API:
 
-- :class:`ImagesAPIError` — base of everything this layer raises; ``str()`` is the human message.
+- :class:`ImagesAPIError` — base of everything this layer raises; ``str()`` states what happened (facts).
 - :class:`APIError` — the server (or our validation) answered with an error: ``code``, ``param``, ``type``.
 - :class:`APIStatusError` — an HTTP error status; subclasses per status: :class:`BadRequestError` (400),
   :class:`AuthenticationError` (401), :class:`PermissionDeniedError` (403), :class:`NotFoundError` (404),
@@ -32,11 +33,13 @@ from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from dalle_studio.api.models import KNOWN_MODELS
 from dalle_studio.core.logs import redact
 
-REFUSAL_CODES = frozenset({"moderation_blocked", "content_policy_violation", "image_content_policy_violation"})
-CURRENT_MODEL_SUGGESTION = "gpt-image-2"
+REFUSAL_CODES = frozenset({"moderation_blocked", "content_policy_violation", "image_content_policy_violation",
+                           "contentFilter", "content_filter", "ResponsibleAIPolicyViolation"})
+# Codes of a refusal that names one parameter or value (the request may make sense without it): self-healing.
+PARAMETER_CODES = frozenset({"unknown_parameter", "unsupported_parameter", "unsupported_value", "invalid_value",
+                             "invalid_size", "integer_above_max_value", "integer_below_min_value"})
 
 
 class ImagesAPIError(Exception):
@@ -69,8 +72,10 @@ class APIError(ImagesAPIError):
         server_message: str | None = None,
         request_id: str | None = None,
         body: object = None,
+        model: str | None = None,
     ) -> None:
         super().__init__(message)
+        self.model = model  # the model the request named, when known
         self.code = code
         self.param = param
         self.type = type
@@ -109,6 +114,11 @@ class BadRequestError(APIStatusError):
 
 class ContentRefusedError(BadRequestError):
     """400: the provider's safety system refused the prompt or the picture."""
+
+
+class ParameterRefusedError(BadRequestError):
+    """400: the provider refused one parameter or value, named by ``param`` (e.g. ``input_fidelity`` on
+    gpt-image-2, ``response_format`` on GPT Image models): the request may go again without it."""
 
 
 class RequestValidationError(BadRequestError):
@@ -213,43 +223,29 @@ def parse_wait_seconds(headers: Mapping[str, str], message: str = "", *, now: fl
     return _parse_duration(match.group(1)) if match else None
 
 
-def _human_message(cls: type[APIStatusError], status: int, code: str | None, param: str | None,
-                   server_message: str, wait: float | None, model: str | None) -> str:
-    said = f" The provider said: {server_message}" if server_message else ""
-    if cls is ContentRefusedError:
-        return "The request was refused by the provider's safety system. Change the prompt or the picture and try " \
-               f"again.{said}"
-    if cls is QuotaExhaustedError:
-        return "Your API account has run out of credit (insufficient_quota). Add credit or raise the limit in the " \
-               f"provider's billing settings; retrying will not help.{said}"
-    if cls is RateLimitError:
-        when = f"Wait about {wait:.0f} s and try again." if wait is not None else "Wait a little and try again."
-        return f"The provider is rate limiting this key. {when}{said}"
-    if cls is AuthenticationError:
-        return f"The API key was refused (invalid, revoked or missing). Check the key in Preferences.{said}"
-    if cls is PermissionDeniedError:
-        return f"This key is not allowed to do this (model or organisation not enabled).{said}"
-    if cls is ModelNotFoundError:
-        name = f"The model {model!r}" if model else "This model"
-        known = KNOWN_MODELS.get(model or "")
-        suggestion = known.replacement if known is not None and known.replacement else CURRENT_MODEL_SUGGESTION
-        return f"{name} is not available from this provider (unknown or shut down). Try a current model such as " \
-               f"{suggestion}.{said}"
-    if cls is NotFoundError:
-        return f"The provider has no such endpoint or resource (HTTP 404). Check the provider's base URL.{said}"
-    if cls is BadRequestError:
-        if code == "invalid_size" or param == "size":
-            return f"The size was refused by the provider.{said}"
-        if param in {"image", "image[]", "mask"} or (code or "").startswith("invalid_image"):
-            return f"The provider refused the {param or 'image'}.{said}"
-        return f"The provider refused the request{f' (parameter {param})' if param else ''}.{said}"
-    if cls is InternalServerError:
-        return f"The provider failed (HTTP {status}). It may work if you try again later.{said}"
-    return f"The provider answered HTTP {status}.{said}"
+def _facts_message(status: int, code: str | None, param: str | None, server_message: str) -> str:
+    """What the provider answered, as facts (``HTTP 400 invalid_size (param size): Invalid size``). The words a
+    person reads are :func:`dalle_studio.jobs.explain.explain`'s business."""
+    what = f"HTTP {status}" + (f" {code}" if code else "") + (f" (param {param})" if param else "")
+    return f"{what}: {server_message}" if server_message else what
 
 
-def _pick_class(status: int, code: str | None, err_type: str | None) -> type[APIStatusError]:
-    if code in REFUSAL_CODES or err_type == "image_generation_user_error":
+def _is_parameter_refusal(code: str | None, param: str | None) -> bool:
+    """A 400 naming one parameter: by its code (``invalid_*_model``, ``unknown_parameter``, ...) with a ``param``."""
+    if param is None or param in {"prompt", "image", "image[]", "mask"}:
+        return False
+    return code is None or code in PARAMETER_CODES or (code.startswith("invalid_") and code.endswith("_model"))
+
+
+def _pick_class(status: int, code: str | None, err_type: str | None, param: str | None = None
+                ) -> type[APIStatusError]:
+    if code in REFUSAL_CODES:
+        return ContentRefusedError
+    if status == 400 and _is_parameter_refusal(code, param):
+        return ParameterRefusedError
+    # ``image_generation_user_error`` is the type of every refusal of GPT Image models, parameter ones included
+    # (§0): only one that names no parameter is the safety system's.
+    if err_type == "image_generation_user_error" and param is None and code is None:
         return ContentRefusedError
     if code == "insufficient_quota" or err_type == "insufficient_quota":
         return QuotaExhaustedError
@@ -283,12 +279,12 @@ def error_from_response(status: int, body: bytes | str | Mapping[str, Any] | Non
     server_message: str = raw_message if isinstance(raw_message, str) else ""
     if not err and isinstance(parsed, str):
         server_message = _summarise_text(parsed)
-    cls = _pick_class(status, code, err_type)
+    cls = _pick_class(status, code, err_type, param)
     wait = parse_wait_seconds(headers, server_message) if issubclass(cls, RateLimitError) else None
-    message = _human_message(cls, status, code, param, server_message, wait, model)
+    message = _facts_message(status, code, param, server_message)
     kw: dict[str, Any] = dict(status=status, headers=headers, code=code, param=param, type=err_type,
                               server_message=server_message or None, request_id=headers.get("x-request-id"),
-                              body=parsed)
+                              body=parsed, model=model)
     if issubclass(cls, RateLimitError):
         return cls(message, retry_after=wait, **kw)
     return cls(message, **kw)
@@ -300,7 +296,7 @@ def error_from_stream_event(data: Mapping[str, Any], *, model: str | None = None
     err: Mapping[str, Any] = inner if isinstance(inner, Mapping) else {"message": str(inner)}
     code = err.get("code") if isinstance(err.get("code"), str) else None
     server_message = str(err.get("message") or "")
-    if code in REFUSAL_CODES or err.get("type") == "image_generation_user_error":
+    if code in REFUSAL_CODES or (err.get("type") == "image_generation_user_error" and not err.get("param")):
         return error_from_response(400, {"error": dict(err)}, model=model)
     return StreamError(
         f"The provider reported an error while streaming the result.{' ' + server_message if server_message else ''}",

@@ -10,14 +10,15 @@ Public API:
 - :func:`parse_size` — ``"1024x1536"`` → ``(1024, 1536)``, or ``None`` for ``auto``/malformed text.
 - :data:`GENERATIONS`, :data:`EDITS`, :data:`VARIATIONS` — endpoint names used in ``ModelSpec.endpoints``.
 
-Facts come from ``openai-images-api.md`` §3 and §10. Behaviour never depends on a model's name, only on its spec.
+Facts come from ``resources/models.json`` (see :mod:`dalle_studio.api.model_data`). Behaviour never depends on a
+model's name, only on its spec.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 GENERATIONS = "generations"
@@ -44,7 +45,8 @@ class SizeRule:
     multiple: int = 16
     max_ratio: float | None = 3.0
     max_long_edge: int | None = 3840
-    max_short_edge: int | None = 2160
+    max_short_edge: int | None = None
+    min_pixels: int | None = None
     max_pixels: int | None = 3840 * 2160
     experimental_above_pixels: int | None = 2560 * 1440
 
@@ -63,6 +65,8 @@ class SizeRule:
             return f"the short side must be at most {self.max_short_edge}"
         if self.max_pixels is not None and width * height > self.max_pixels:
             return f"at most {self.max_pixels:,} pixels"
+        if self.min_pixels is not None and width * height < self.min_pixels:
+            return f"at least {self.min_pixels:,} pixels"
         return None
 
     def describe(self) -> str:
@@ -72,8 +76,10 @@ class SizeRule:
             parts.append(f"with both sides multiples of {self.multiple}")
         if self.max_ratio is not None:
             parts.append(f"aspect ratio between 1:{self.max_ratio:g} and {self.max_ratio:g}:1")
-        if self.max_long_edge is not None and self.max_short_edge is not None:
-            parts.append(f"up to {self.max_long_edge}x{self.max_short_edge}")
+        if self.max_long_edge is not None:
+            parts.append(f"long side up to {self.max_long_edge}")
+        if self.min_pixels is not None and self.max_pixels is not None:
+            parts.append(f"{self.min_pixels:,} to {self.max_pixels:,} pixels")
         return " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if len(parts) > 2 else "")
 
 
@@ -83,6 +89,19 @@ GPT_OUTPUT_FORMATS: tuple[str, ...] = ("png", "jpeg", "webp")
 GPT_BACKGROUNDS: tuple[str, ...] = ("transparent", "opaque", "auto")
 GPT_INPUT_FORMATS: frozenset[str] = frozenset({"png", "jpeg", "webp"})
 DALLE_RESPONSE_FORMATS: tuple[str, ...] = ("url", "b64_json")
+
+
+@dataclass(frozen=True)
+class Price:
+    """What a model costs (US$): ``per_image[(quality, size)]`` (DALL·E), or per million tokens (GPT Image) with the
+    published output-token counts ``output_tokens[quality][size]`` and the extra tokens of each partial image."""
+
+    per_image: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    text_in_per_m: float = 0.0
+    image_in_per_m: float = 0.0
+    image_out_per_m: float = 0.0
+    output_tokens: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    partial_image_tokens: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,7 +123,8 @@ class ModelSpec:
     backgrounds: tuple[str, ...] = GPT_BACKGROUNDS
     transparency_preview: bool = False
     moderation: bool = True
-    input_fidelity: bool = True
+    input_fidelities: tuple[str, ...] = ("high", "low")  # empty: the model refuses input_fidelity (even as null)
+    complexities: tuple[str, ...] = ()  # gpt-image-2.6: planning effort
     streaming: bool = True
     max_partial_images: int = 3
     prompt_max_chars: int = 32_000
@@ -116,6 +136,9 @@ class ModelSpec:
     shutdown: date | None = None  # on api.openai.com; compatible servers may still offer the model
     replacement: str | None = None  # what OpenAI suggests instead, once deprecated
     known: bool = True
+    released: date | None = None  # for "newest first" when the provider does not list its models
+    alias_of: str | None = None  # a snapshot id (gpt-image-2-2026-04-21) names the model whose facts it has
+    price: Price | None = field(default=None, compare=False)
     notes: str = field(default="", compare=False)
 
     @property
@@ -149,79 +172,27 @@ class ModelSpec:
         return ", ".join(self.sizes)
 
 
-_GEN_EDIT = frozenset({GENERATIONS, EDITS})
-_DALLE_SHUTDOWN = date(2026, 5, 12)
-_DEC_2026_SHUTDOWN = date(2026, 12, 1)
-
-_DALLE_2 = ModelSpec(
-    id="dall-e-2", family="dall-e", endpoints=frozenset({GENERATIONS, EDITS, VARIATIONS}),
-    sizes=("256x256", "512x512", "1024x1024"), default_size="1024x1024", qualities=("standard",),
-    response_formats=DALLE_RESPONSE_FORMATS, output_formats=(), backgrounds=(), moderation=False,
-    input_fidelity=False, streaming=False, max_partial_images=0, prompt_max_chars=1000, max_input_images=1,
-    input_formats=frozenset({"png"}), max_input_bytes=4 * MB, square_input=True,
-    shutdown=_DALLE_SHUTDOWN, replacement="gpt-image-2.5-sunburst",
-)
-_DALLE_3 = ModelSpec(
-    id="dall-e-3", family="dall-e", endpoints=frozenset({GENERATIONS}),
-    sizes=("1024x1024", "1792x1024", "1024x1792"), default_size="1024x1024", max_n=1,
-    qualities=("standard", "hd"), styles=("vivid", "natural"), response_formats=DALLE_RESPONSE_FORMATS,
-    output_formats=(), backgrounds=(), moderation=False, input_fidelity=False, streaming=False,
-    max_partial_images=0, prompt_max_chars=4000, max_input_images=0, input_formats=frozenset(),
-    shutdown=_DALLE_SHUTDOWN, replacement="gpt-image-2.5-sunburst",
-)
-_GPT_IMAGE_1 = ModelSpec(id="gpt-image-1", family="gpt-image", endpoints=_GEN_EDIT, sizes=GPT_STANDARD_SIZES)
-_GPT_IMAGE_1_MINI = replace(
-    _GPT_IMAGE_1, id="gpt-image-1-mini", input_fidelity=False,
-    shutdown=_DEC_2026_SHUTDOWN, replacement="gpt-image-2.6-flare",
-)
-_GPT_IMAGE_1_5 = replace(
-    _GPT_IMAGE_1, id="gpt-image-1.5", shutdown=_DEC_2026_SHUTDOWN, replacement="gpt-image-2.6-sunburst",
-)
-_CHATGPT_IMAGE_LATEST = replace(
-    _GPT_IMAGE_1, id="chatgpt-image-latest", shutdown=_DEC_2026_SHUTDOWN, replacement="gpt-image-2.6-sunburst",
-    notes="input_fidelity support is not documented; allowed and left to the server",
-)
-_GPT_IMAGE_2 = replace(
-    _GPT_IMAGE_1, id="gpt-image-2", size_rule=SizeRule(), transparency_preview=True,
-    notes="sizes above 2560x1440 are experimental; transparent background is a preview",
-)
-_GPT_IMAGE_2_5 = replace(
-    _GPT_IMAGE_2, id="gpt-image-2.5-sunburst", qualities=(*GPT_QUALITIES, "xhigh", "max"),
-    transparency_preview=False, notes="",
-)
-
-
-def _with_aliases(*specs: tuple[ModelSpec, tuple[str, ...]]) -> dict[str, ModelSpec]:
-    table: dict[str, ModelSpec] = {}
-    for spec, aliases in specs:
-        for model_id in (spec.id, *aliases):
-            table[model_id] = replace(spec, id=model_id)
-    return table
-
-
-KNOWN_MODELS: Mapping[str, ModelSpec] = _with_aliases(
-    (_DALLE_2, ()),
-    (_DALLE_3, ()),
-    (_GPT_IMAGE_1, ()),
-    (_GPT_IMAGE_1_MINI, ()),
-    (_GPT_IMAGE_1_5, ("gpt-image-1.5-2025-12-16",)),
-    (_GPT_IMAGE_2, ("gpt-image-2-2026-04-21",)),
-    (_GPT_IMAGE_2_5, ("gpt-image-2.5-sunburst-2026-09-08",)),
-    (replace(_GPT_IMAGE_2_5, id="gpt-image-2.5-flare"), ("gpt-image-2.5-flare-2026-09-08",)),
-    (_CHATGPT_IMAGE_LATEST, ()),
-)
+# The table itself is data: resources/models.json (each fact with its source and date), plus the user's override file
+# (see :mod:`dalle_studio.api.model_data`). ``KNOWN_MODELS`` is filled from it below and updated in place by
+# :func:`dalle_studio.api.model_data.apply_overrides`, so every holder of the mapping sees the corrections.
+KNOWN_MODELS: dict[str, ModelSpec] = {}
 
 
 def gpt_image_rules(model_id: str) -> ModelSpec:
     """The rules for a model the table does not know: GPT Image as of its newest known form (gpt-image-2's ``WxH``
     rule, so what we prepare is what such servers accept), with unknown qualities passed on."""
-    return replace(
-        _GPT_IMAGE_1, id=model_id, known=False, quality_passthrough=True, size_rule=SizeRule(),
+    return ModelSpec(
+        id=model_id, family="gpt-image", endpoints=frozenset({GENERATIONS, EDITS}), sizes=GPT_STANDARD_SIZES,
+        known=False, quality_passthrough=True, size_rule=SizeRule(), input_fidelities=(),
         notes="not in the table of known models: GPT Image rules assumed",
     )
 
 
-def spec_for(model_id: str, table: Mapping[str, ModelSpec] = KNOWN_MODELS) -> ModelSpec:
+def spec_for(model_id: str, table: Mapping[str, ModelSpec] | None = None) -> ModelSpec:
     """The spec of ``model_id``: from ``table`` when known, else :func:`gpt_image_rules`."""
-    spec = table.get(model_id)
+    spec = (KNOWN_MODELS if table is None else table).get(model_id)
     return spec if spec is not None else gpt_image_rules(model_id)
+
+
+# Fills KNOWN_MODELS from resources/models.json (whichever of the two modules is imported first).
+import dalle_studio.api.model_data  # noqa: E402, F401

@@ -77,6 +77,10 @@ def open_picture(source: bytes | Image.Image, *, draft_to: tuple[int, int] | Non
     lets JPEG decoding skip resolution that the target does not need. Raises
     :class:`~dalle_studio.core.images.ImageOpenError` for unreadable or oversized pictures."""
     if isinstance(source, Image.Image):
+        if source.mode in ("RGB", "RGBA") and not source.info:
+            # Pixels from the canvas (upright sRGB already): used as they are; RGB stays RGB, which resizes
+            # without the alpha premultiplication (about 4x faster), and fit_picture returns RGBA.
+            return source
         return to_rgba(source)
     return open_image(source, "The picture", max_pixels=max_pixels, draft_to=draft_to).rgba
 
@@ -84,6 +88,8 @@ def open_picture(source: bytes | Image.Image, *, draft_to: tuple[int, int] | Non
 def open_mask(source: bytes | Image.Image, *, max_pixels: int | None = None) -> Image.Image:
     """The mask as one 8-bit channel, 0 = edit: the alpha of a picture that has one, else its grey level."""
     if isinstance(source, Image.Image):
+        if source.mode == "L" and not source.info:  # the canvas's mask as pixels: its grey level is the mask
+            return source
         had_alpha = source.mode in ALPHA_MODES or "transparency" in source.info
         return mask_channel(OpenedImage(to_rgba(source), "", source.mode, had_alpha))
     return mask_channel(open_image(source, "The mask", max_pixels=max_pixels))
@@ -131,11 +137,13 @@ def _placement(src: tuple[int, int], dst: tuple[int, int], fit: Fit) -> Placemen
 
 
 def fit_picture(img: Image.Image, size: tuple[int, int], fit: Fit = "crop") -> tuple[Image.Image, Placement]:
-    """``img`` cropped (centre) or padded (average colour, opaque) to ``size``'s shape and resized to it."""
+    """``img`` cropped (centre) or padded (average colour, opaque) to ``size``'s shape and resized to it; RGBA."""
     placement = _placement(img.size, size, fit)
     tb = placement.target_box
     region = img.resize((tb[2] - tb[0], tb[3] - tb[1]), Image.Resampling.LANCZOS, box=placement.source_box,
                         reducing_gap=REDUCING_GAP)
+    if region.mode != "RGBA":
+        region = region.convert("RGBA")  # at the target's size: cheap
     if fit == "crop":
         return region, placement
     average = region.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))

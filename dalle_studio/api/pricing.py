@@ -2,89 +2,75 @@
 
 Public API:
 
-- :class:`Price` — a model's price: per image (DALL·E, by quality and size) or per million tokens (GPT Image).
-- :data:`PRICES` — known prices in US dollars (OpenAI's published prices; community.openai.com thread 1371851 and
-  1275254 for the output-token counts). Models not listed have no estimate.
-- :func:`estimate_cost` — dollars for ``n`` images of a size and quality, or ``None`` when unknown.
+- :func:`price_of` — a model's :class:`~dalle_studio.api.models.Price` from the model facts (``resources/models.json``),
+  or ``None`` when unknown.
+- :func:`estimate_cost` — dollars for ``n`` images of a size and quality (partial images counted), or ``None`` when
+  unknown (no price, or a quality without published token counts such as ``xhigh``/``max``): never a guess.
 - :func:`actual_cost` — dollars from a response's :class:`~dalle_studio.api.results.Usage`, or ``None``.
-- :func:`output_tokens` — image output tokens of a GPT Image result by quality and size.
+- :func:`output_tokens` — image output tokens of one GPT Image result by quality and size.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
-from dalle_studio.api.models import parse_size
+from dalle_studio.api.models import KNOWN_MODELS, Price, parse_size
 from dalle_studio.api.results import Usage
 
 MILLION = 1_000_000
 
-# Output image tokens by quality for the square 1024x1024 image; other sizes scale with their pixel count and shape
-# as the published table does (1024x1536: x1.5; 1536x1024: slightly less).
-_TOKENS = {
-    "low": {"1024x1024": 272, "1024x1536": 408, "1536x1024": 400},
-    "medium": {"1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1568},
-    "high": {"1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6208},
-}
+
+def price_of(model: str) -> Price | None:
+    spec = KNOWN_MODELS.get(model)
+    return spec.price if spec is not None else None
 
 
-@dataclass(frozen=True)
-class Price:
-    """``per_image[(quality, size)]`` for DALL·E; ``*_per_m`` dollars per million tokens for GPT Image."""
-
-    per_image: dict[tuple[str, str], float] = field(default_factory=dict)
-    text_in_per_m: float = 0.0
-    image_in_per_m: float = 0.0
-    image_out_per_m: float = 0.0
-
-
-PRICES: dict[str, Price] = {
-    "dall-e-2": Price(per_image={("standard", "256x256"): 0.016, ("standard", "512x512"): 0.018,
-                                 ("standard", "1024x1024"): 0.020}),
-    "dall-e-3": Price(per_image={("standard", "1024x1024"): 0.040, ("standard", "1792x1024"): 0.080,
-                                 ("standard", "1024x1792"): 0.080, ("hd", "1024x1024"): 0.080,
-                                 ("hd", "1792x1024"): 0.120, ("hd", "1024x1792"): 0.120}),
-    "gpt-image-1": Price(text_in_per_m=5.0, image_in_per_m=10.0, image_out_per_m=40.0),
-    "gpt-image-1-mini": Price(text_in_per_m=2.0, image_in_per_m=2.5, image_out_per_m=8.0),
-    "gpt-image-1.5": Price(text_in_per_m=5.0, image_in_per_m=8.0, image_out_per_m=32.0),
-    "gpt-image-1.5-2025-12-16": Price(text_in_per_m=5.0, image_in_per_m=8.0, image_out_per_m=32.0),
-}
-
-
-def output_tokens(quality: str | None, size: str | None) -> int | None:
+def output_tokens(price: Price, quality: str | None, size: str | None) -> int | None:
     """Image output tokens for one image. ``auto`` quality counts as ``high`` (the most it may cost); sizes outside
-    the table are scaled from 1024x1024 by pixel count. ``None`` for unknown qualities."""
+    the published table are scaled from the nearest listed shape by pixel count. ``None`` for qualities without
+    published counts."""
     q = "high" if quality in (None, "auto") else quality
-    table = _TOKENS.get(q or "")
-    if table is None:
+    table = price.output_tokens.get(q or "")
+    if not table:
         return None
+    size = size or "1024x1024"
     if size in table:
         return table[size]
-    wh = parse_size(size or "1024x1024") or (1536, 1024)  # "auto": assume the larger standard shape
-    return math.ceil(table["1024x1024"] * wh[0] * wh[1] / (1024 * 1024))
+    wh = parse_size(size) or (1536, 1024)  # "auto": assume the larger standard shape
+    aspect = wh[0] / wh[1]
+
+    def shape_distance(item: tuple[str, int]) -> float:
+        listed = parse_size(item[0]) or (1024, 1024)
+        return abs(math.log((listed[0] / listed[1]) / aspect))
+
+    listed_size, tokens = min(table.items(), key=shape_distance)
+    lw, lh = parse_size(listed_size) or (1024, 1024)
+    return math.ceil(tokens * wh[0] * wh[1] / (lw * lh))
 
 
 def estimate_cost(model: str, *, n: int = 1, size: str | None = None, quality: str | None = None,
-                  default_size: str = "1024x1024") -> float | None:
+                  default_size: str = "1024x1024", partial_images: int = 0) -> float | None:
     """Dollars for ``n`` images, before sending; input tokens (prompt, pictures) are not counted. ``None`` when the
     model's price, the size or the quality is not known."""
-    price = PRICES.get(model)
+    price = price_of(model)
     if price is None:
         return None
     if price.per_image:
         key = (quality if quality not in (None, "auto") else "standard", size or default_size)
         each = price.per_image.get(key)
         return None if each is None else each * n
-    tokens = output_tokens(quality, size)
-    return None if tokens is None else tokens * n * price.image_out_per_m / MILLION
+    tokens = output_tokens(price, quality, size)
+    if tokens is None:
+        return None
+    tokens += partial_images * price.partial_image_tokens
+    return tokens * n * price.image_out_per_m / MILLION
 
 
 def actual_cost(model: str, usage: Usage | None, *, n: int = 1, size: str | None = None,
                 quality: str | None = None) -> float | None:
     """Dollars actually charged, from ``usage`` (GPT Image), or the per-image price (DALL·E, which reports no usage).
     ``None`` when unknown."""
-    price = PRICES.get(model)
+    price = price_of(model)
     if price is None:
         return None
     if price.per_image:

@@ -46,8 +46,14 @@ class Provider:
             raise ValueError(f"provider kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if not self.base_url.startswith(("http://", "https://")):
             raise ValueError(f"provider {self.name!r}: base URL {self.base_url!r} must start with http:// or https://")
-        if self.kind == AZURE and not self.azure_api_version:
-            raise ValueError(f"provider {self.name!r}: Azure OpenAI needs an api-version")
+        if self.kind == AZURE and not self.azure_api_version and not self.is_azure_v1:
+            raise ValueError(f"provider {self.name!r}: Azure OpenAI's deployment route needs an api-version (the "
+                             "v1 route, {endpoint}/openai/v1, does not)")
+
+    @property
+    def is_azure_v1(self) -> bool:
+        """Azure's v1 route (``.../openai/v1``): the deployment is the ``model``, no dated api-version needed."""
+        return self.kind == AZURE and self.base_url.rstrip("/").endswith("/openai/v1")
 
     def url(self, endpoint: str, model: str | None = None) -> str:
         """The full URL (without query) of ``endpoint`` (e.g. ``"images/edits"`` or ``"models"``)."""
@@ -92,14 +98,17 @@ def openai(name: str = "OpenAI", *, organization: str | None = None, project: st
     return Provider(OPENAI, name, base_url, organization=organization, project=project, env_key="OPENAI_API_KEY")
 
 
-def azure(name: str, *, endpoint: str, api_version: str, deployment: str | None = None,
+def azure(name: str, *, endpoint: str, api_version: str | None = None, deployment: str | None = None,
           v1: bool = False) -> Provider:
-    """Azure OpenAI: ``{endpoint}/openai[/deployments/{deployment}]``; the model name is the deployment otherwise.
-    With ``v1``, the newer ``{endpoint}/openai/v1`` route (``api_version`` usually ``"preview"``)."""
-    base = endpoint.rstrip("/") + ("/openai/v1" if v1 else "/openai")
+    """Azure OpenAI: ``{endpoint}/openai[/deployments/{deployment}]`` with a dated ``api_version``; the model name
+    is the deployment otherwise. With ``v1`` (or an endpoint already ending in ``/openai/v1``), the newer
+    ``{endpoint}/openai/v1`` route, where ``model`` is the deployment and no api-version is sent unless given."""
+    endpoint = endpoint.rstrip("/")
+    v1 = v1 or endpoint.endswith("/openai/v1")
+    base = endpoint if endpoint.endswith("/openai/v1") else endpoint + ("/openai/v1" if v1 else "/openai")
     if deployment and not v1:
         base += f"/deployments/{deployment}"
-    return Provider(AZURE, name, base, azure_api_version=api_version, azure_deployment=deployment,
+    return Provider(AZURE, name, base, azure_api_version=api_version or None, azure_deployment=deployment,
                     env_key="AZURE_OPENAI_API_KEY")
 
 

@@ -12,8 +12,7 @@ Public API:
   ``VariationRequest.from_form(fields, image)`` — parse what a client sent (for the embedded engine); type errors
   raise :class:`RequestValidationError` with ``code="invalid_type"``, unknown fields ``code="unknown_parameter"``.
 - :func:`image_format` — ``"png"``/``"jpeg"``/``"webp"``/``None`` from the first bytes.
-- :func:`variation_as_edit` — a variation as a whole-picture edit with a variation prompt, where no
-  ``/images/variations`` exists; :data:`VARIATION_PROMPT`.
+- :data:`VARIATION_PROMPT` — the prompt of a variation sent as an edit of the whole picture (see ``api.plan``).
 
 Rules: ``openai-images-api.md`` §2, §3 and §9. The model's rules come from :func:`dalle_studio.api.models.spec_for`.
 """
@@ -131,6 +130,7 @@ class GenerateRequest(_Request):
     output_compression: int | None = None
     background: str | None = None
     moderation: str | None = None
+    complexity: str | None = None
     stream: bool = False
     partial_images: int | None = None
     user: str | None = None
@@ -143,6 +143,7 @@ class GenerateRequest(_Request):
         v.check_n(self.n, spec)
         v.check_common(self, spec)
         v.check_choice("style", self.style, spec.styles, spec)
+        v.check_complexity(self.complexity, spec)
         v.check_flag("moderation", self.moderation, ("low", "auto") if spec.moderation else (), spec)
         return spec
 
@@ -177,6 +178,7 @@ class EditRequest(_Request):
     output_compression: int | None = None
     background: str | None = None
     input_fidelity: str | None = None
+    complexity: str | None = None
     stream: bool = False
     partial_images: int | None = None
     user: str | None = None
@@ -188,7 +190,8 @@ class EditRequest(_Request):
         v.check_prompt(self.prompt, spec)
         v.check_n(self.n, spec)
         v.check_common(self, spec)
-        v.check_flag("input_fidelity", self.input_fidelity, ("high", "low") if spec.input_fidelity else (), spec)
+        v.check_input_fidelity(self.input_fidelity, spec)
+        v.check_complexity(self.complexity, spec)
         v.check_input_images(self.images, spec, param="image[]" if self.sends_list else "image")
         v.check_mask(self.mask, self.images[0] if self.images else None, spec)
         return spec
@@ -250,10 +253,3 @@ AnyRequest = GenerateRequest | EditRequest | VariationRequest
 
 VARIATION_PROMPT = ("A variation of this picture: the same subject, composition and style, with natural differences "
                     "in details.")
-
-
-def variation_as_edit(image: ImageFile, *, model: str, n: int | None = None, size: str | None = None,
-                      prompt: str = VARIATION_PROMPT) -> EditRequest:
-    """A variation for a provider or model without ``/images/variations``: an edit of the whole picture with no
-    mask and a variation prompt (DESIGN.md). The caller tells the user which path was taken."""
-    return EditRequest(model=model, prompt=prompt, images=(image,), n=n, size=size)

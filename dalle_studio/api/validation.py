@@ -97,6 +97,21 @@ def check_flag(name: str, value: str | None, allowed: Sequence[str], spec: Model
     check_choice(name, value, allowed, spec)
 
 
+def check_input_fidelity(value: str | None, spec: ModelSpec) -> None:
+    """``input_fidelity`` only where the model takes it (gpt-image-2 and later refuse it, even as null: §0)."""
+    if value is None:
+        return
+    if not spec.input_fidelities:
+        raise _fail(f"The model '{spec.id}' does not support the 'input_fidelity' parameter.", "input_fidelity",
+                    "invalid_input_fidelity_model")
+    check_choice("input_fidelity", value, spec.input_fidelities, spec)
+
+
+def check_complexity(value: str | None, spec: ModelSpec) -> None:
+    """``complexity`` (gpt-image-2.6) only where the model takes it."""
+    check_choice("complexity", value, spec.complexities, spec)
+
+
 def check_common(req: Any, spec: ModelSpec) -> None:
     """The rules shared by generations and edits: size, quality, formats, background, streaming."""
     check_size(req.size, spec)

@@ -35,6 +35,7 @@ class FrameSizes:
     max_side: int = 3840
     max_pixels: int = 3840 * 2160
     max_ratio: float = 3.0
+    min_pixels: int = 0  # gpt-image-2 and later refuse fewer than 655,360 pixels: small frames are sent larger
 
     def shapes(self) -> list[FrameShape]:
         shapes = [FrameShape(_label(w, h), QSize(w, h)) for w, h in self.sizes]
@@ -76,6 +77,9 @@ class FrameSizes:
             w, h = (round(h * ratio), h) if ratio > w / h else (w, round(w / ratio))
         scale = min(1.0, self.max_side / max(w, h), (self.max_pixels / (w * h)) ** 0.5)
         m = self.multiple
+        if self.min_pixels and (w * scale) * (h * scale) < self.min_pixels:
+            scale = (self.min_pixels / (w * h)) ** 0.5  # up to the minimum, rounded up so it is reached
+            return QSize(max(m, -(-int(w * scale) // m) * m), max(m, -(-int(h * scale) // m) * m))
         return QSize(max(m, int(w * scale) // m * m), max(m, int(h * scale) // m * m))
 
 

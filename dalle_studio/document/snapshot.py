@@ -44,7 +44,8 @@ class Snapshot:
         """The mask cut to the frame (Alpha8): the painted mask, and 0 (regenerate) wherever the picture is fully
         transparent, including everything beyond the picture."""
         mask = self.mask.copy(self.frame)  # Qt fills outside the image with 0
-        alpha = pixels.read(self.framed_picture())[..., 3]
+        framed = self.framed_picture()  # kept alive while its pixels are viewed (no second copy)
+        alpha = pixels.peek(framed)[..., 3]
         values = pixels.view(mask)
         values[alpha == 0] = 0
         return mask
@@ -54,6 +55,11 @@ class Snapshot:
         return pixels.from_array(mask_ops.to_rgba(pixels.read(self.send_mask())), QImage.Format.Format_RGBA8888)
 
     def has_mask(self) -> bool:
-        """True when something in the frame is to be regenerated."""
-        return bool((pixels.read(self.send_mask()) < 255).any())
+        """True when something in the frame is to be regenerated: painted, beyond the picture, or transparent.
+        Reads views of the pixels (no copies): it runs on the UI thread when a job is started."""
+        if self.reaches_beyond:
+            return True
+        if (pixels.peek(self.mask, self.frame) < 255).any():
+            return True
+        return bool((pixels.peek(self.picture, self.frame)[..., 3] == 0).any())
 

@@ -23,10 +23,13 @@ _CREATED = 1_795_478_400
 
 
 def engine_spec() -> ModelSpec:
-    """The engine's own model: gpt-image-2's rules, plus the variations endpoint."""
+    """The engine's own model: gpt-image-2's rules (without its pixel minimum: small pictures are fine here), plus
+    the variations endpoint."""
+    base = KNOWN_MODELS["gpt-image-2"]
+    rule = replace(base.size_rule, min_pixels=None) if base.size_rule is not None else None
     return replace(
-        KNOWN_MODELS["gpt-image-2"], id=ENGINE_MODEL_ID, endpoints=frozenset({GENERATIONS, EDITS, VARIATIONS}),
-        transparency_preview=False, shutdown=None, replacement=None, notes=ENGINE_MODEL_DESCRIPTION,
+        base, id=ENGINE_MODEL_ID, endpoints=frozenset({GENERATIONS, EDITS, VARIATIONS}), size_rule=rule,
+        transparency_preview=False, shutdown=None, replacement=None, notes=ENGINE_MODEL_DESCRIPTION, price=None,
     )
 
 

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Sequence
 
 from dalle_studio.core import work
+from dalle_studio.engine.catalog import ENGINE_MODEL_ID, engine_spec
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "DALLE_STUDIO_ENGINE_TOKEN"  # how the token reaches the engine process (engine/__main__.py reads it)
@@ -56,6 +57,8 @@ class EngineSupervisor:
         self._base_url: str | None = None
         self.token = secrets.token_urlsafe(32)
         self.restarts = 0
+        self.model_id = ENGINE_MODEL_ID  # what the studio offers for this engine (jobs.engine_launcher)
+        self.model_spec = engine_spec()
 
     @property
     def base_url(self) -> str | None:

@@ -22,4 +22,5 @@ def frame_sizes_for(spec: ModelSpec) -> FrameSizes:
         max_side=rule.max_long_edge or _UNLIMITED,
         max_pixels=rule.max_pixels or _UNLIMITED * _UNLIMITED,
         max_ratio=rule.max_ratio or float(_UNLIMITED),
+        min_pixels=rule.min_pixels or 0,
     )

@@ -53,6 +53,8 @@ class JobInput:
     via_edit: bool = False  # Variations sent as an edit of the whole picture (no variations endpoint)
     note: str = ""  # shown to the user, e.g. which path Variations takes
     label: str = ""  # how the job is named when the prompt sent is not the artist's (engine fill, variations)
+    plan: Any = None  # the api.plan.Plan: endpoint and exact fields
+    estimate: float | None = None  # dollars reserved against the spending limit while the job is queued or running
     source: str = ""  # the name of the picture the job was made from ("rocket.jpg"), for the gallery's titles
 
 
@@ -102,6 +104,13 @@ class Job(QObject):
         self.started: float | None = None
         self.ended: float | None = None
         self.retry_of: Job | None = None
+        self.notes: list[str] = []  # what changed on the way, e.g. a parameter dropped after a refusal
+
+    def detail(self) -> str:
+        """Model, provider, the path taken and what changed on the way, for the jobs panel."""
+        parts = [self.input.model, self.input.provider, *([self.input.note] if self.input.note else []),
+                 *self.notes]
+        return " · ".join(parts)
 
     @property
     def kind(self) -> JobKind:
@@ -125,6 +134,11 @@ class Job(QObject):
 
     def set_status(self, status: str) -> None:
         self.status = status
+        self.changed.emit()
+
+    def note_healed(self, note: str) -> None:
+        """A parameter was dropped or adjusted after the provider refused it; the job says so."""
+        self.notes.append(note)
         self.changed.emit()
 
     def add_partial(self, image: QImage) -> None:

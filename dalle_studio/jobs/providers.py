@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from dalle_studio.api import providers as p
-from dalle_studio.api.catalog import ModelChoice
+from dalle_studio.api.catalog import ModelChoice, is_image_model
+from dalle_studio.api.errors import ImagesAPIError
 from dalle_studio.api.keys import KeyStore, SecretKey
 from dalle_studio.api.settings import providers_from
 from dalle_studio.core.settings import Settings
-from dalle_studio.engine.catalog import ENGINE_MODEL_ID, engine_spec
-from dalle_studio.engine.supervisor import EngineSupervisor
+from dalle_studio.jobs.engine_launcher import EngineLauncher
 from dalle_studio.jobs.explain import JobRefused
 
 if TYPE_CHECKING:  # httpx costs a tenth of a second at start-up: the client is imported on first use
@@ -36,7 +36,7 @@ class ProviderHub(QObject):
     engine_restarted = Signal()
     providers_changed = Signal()
 
-    def __init__(self, settings: Settings, keys: KeyStore, supervisor: EngineSupervisor,
+    def __init__(self, settings: Settings, keys: KeyStore, supervisor: EngineLauncher,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -156,10 +156,26 @@ class ProviderHub(QObject):
         self._models[provider.name] = choices
         return choices
 
-    @staticmethod
-    def engine_models() -> list[ModelChoice]:
+    async def test_connection(self, provider: p.Provider) -> tuple[bool, str]:
+        """Ask ``provider`` for its models: ``(True, the image models it lists)`` or ``(False, what failed: the
+        address, the status and the server's own words)``."""
+        address = provider.url("models")
+        try:
+            client = await self.client(provider)
+            entries = await client.list_models()
+        except JobRefused as exc:
+            return False, f"{address}: not tried. {exc}"
+        except ImagesAPIError as exc:
+            status = getattr(exc, "status", None)
+            said = getattr(exc, "server_message", None) or str(exc)
+            return False, f"{address} answered HTTP {status}: {said}" if status else f"{address}: {said}"
+        ids = [e["id"] for e in entries if isinstance(e.get("id"), str) and is_image_model(e["id"])]
+        listed = ", ".join(ids) if ids else "no image models listed (any model id you type is still sent)"
+        return True, f"{address} answered. Image models: {listed}."
+
+    def engine_models(self) -> list[ModelChoice]:
         """The engine's one model (known without asking it)."""
-        return [ModelChoice(ENGINE_MODEL_ID, engine_spec(), True, None, False)]
+        return [ModelChoice(self.supervisor.model_id, self.supervisor.model_spec, True, None, False)]
 
     def forget_models(self) -> None:
         self._models.clear()

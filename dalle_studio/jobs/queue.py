@@ -30,7 +30,11 @@ class JobQueue(QObject):
         super().__init__(parent)
         self._runner = runner
         self._explain = explain
-        self._limit = asyncio.Semaphore(limit)
+        # A count and a condition rather than a semaphore: the limit can change while jobs wait for a slot.
+        self._limit = max(1, limit)
+        self._running = 0
+        self._slots = asyncio.Condition()
+        self._wakers: set[asyncio.Task[None]] = set()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self.jobs: list[Job] = []
 
@@ -38,7 +42,9 @@ class JobQueue(QObject):
         job = Job(job_input, self)
         self.jobs.append(job)
         self.job_added.emit(job)
-        self._tasks[job.id] = asyncio.get_event_loop().create_task(self._run(job), name=f"job {job.id}")
+        task = asyncio.get_event_loop().create_task(self._run(job), name=f"job {job.id}")
+        self._tasks[job.id] = task
+        task.add_done_callback(lambda _t, job=job: self._ended(job))
         return job
 
     def adopt(self, job: Job) -> None:
@@ -47,9 +53,24 @@ class JobQueue(QObject):
         self.jobs.append(job)
         self.job_added.emit(job)
 
+    def _ended(self, job: Job) -> None:
+        """Every job's end, once: also a job cancelled before its task ever ran (its body never started)."""
+        if not job.state.finished:
+            job.set_state(JobState.CANCELLED, "Cancelled")
+        self._tasks.pop(job.id, None)
+        self.job_finished.emit(job)
+
     def set_limit(self, limit: int) -> None:
-        """Run at most ``limit`` jobs at once from now on (jobs already running finish under the old limit)."""
-        self._limit = asyncio.Semaphore(limit)
+        """Run at most ``limit`` jobs at once from now on: waiting jobs start at once when it is raised; jobs
+        already running finish when it is lowered."""
+        self._limit = max(1, limit)
+        task = asyncio.get_event_loop().create_task(self._wake(), name="job queue limit changed")
+        self._wakers.add(task)  # owned until it ends
+        task.add_done_callback(self._wakers.discard)
+
+    async def _wake(self) -> None:
+        async with self._slots:
+            self._slots.notify_all()
 
     def retry(self, job: Job) -> Job:
         """Run a failed or cancelled job again with exactly the same input."""
@@ -85,9 +106,16 @@ class JobQueue(QObject):
 
     async def _run(self, job: Job) -> None:
         try:
-            async with self._limit:
+            async with self._slots:
+                await self._slots.wait_for(lambda: self._running < self._limit)
+                self._running += 1
+            try:
                 job.set_state(JobState.RUNNING, "Starting")
                 await self._runner(job)
+            finally:
+                async with self._slots:
+                    self._running -= 1
+                    self._slots.notify_all()
             if not job.state.finished:
                 job.set_state(JobState.DONE, f"{len(job.results)} result{'s' if len(job.results) != 1 else ''}")
         except asyncio.CancelledError:
@@ -95,6 +123,3 @@ class JobQueue(QObject):
         except Exception as exc:  # every failure is reported on the job, none escapes unseen
             log.warning("job %s failed: %s", job.id, exc, exc_info=not isinstance(exc, OSError | ValueError))
             job.fail(self._explain(exc))
-        finally:
-            self._tasks.pop(job.id, None)
-            self.job_finished.emit(job)

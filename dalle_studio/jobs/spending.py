@@ -25,12 +25,27 @@ class Spending:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._reserved: dict[int, float] = {}  # job id -> estimate, while the job is queued or running
 
     @staticmethod
-    def estimate(model: str, params: dict[str, Any], spec_default_size: str = "1024x1024") -> float | None:
+    def estimate(model: str, params: dict[str, Any], spec_default_size: str = "1024x1024", *,
+                 partial_images: int = 0) -> float | None:
         size = params.get("size")
         return estimate_cost(model, n=int(params.get("n", 1)), size=None if size == "auto" else size,
-                             quality=params.get("quality"), default_size=spec_default_size)
+                             quality=params.get("quality"), default_size=spec_default_size,
+                             partial_images=partial_images)
+
+    def reserve(self, job_id: int, estimate: float | None) -> None:
+        """Count ``estimate`` against the limit until :meth:`release` (the job ended)."""
+        if estimate:
+            self._reserved[job_id] = estimate
+
+    def release(self, job_id: int) -> None:
+        self._reserved.pop(job_id, None)
+
+    def pending(self) -> float:
+        """Dollars of jobs queued or running."""
+        return sum(self._reserved.values())
 
     def spent(self) -> float:
         if self.settings.get("jobs.spent_month") != time.strftime("%Y-%m"):
@@ -41,14 +56,17 @@ class Spending:
         limit = float(self.settings.get("jobs.spending_limit_usd"))
         return limit if limit > 0 else None
 
-    def check(self, model: str, params: dict[str, Any]) -> float | None:
-        """The estimate; raises :class:`JobRefused` when the request would pass the monthly limit."""
-        estimate = self.estimate(model, params)
+    def check(self, model: str, params: dict[str, Any], *, partial_images: int = 0) -> float | None:
+        """The estimate; raises :class:`JobRefused` when the request, with the jobs still queued or running,
+        would pass the monthly limit."""
+        estimate = self.estimate(model, params, partial_images=partial_images)
         limit = self.limit()
-        if limit is not None and estimate is not None and self.spent() + estimate > limit:
+        committed = self.spent() + self.pending()
+        if limit is not None and estimate is not None and committed + estimate > limit:
+            waiting = f" and ${self.pending():.2f} for jobs still running" if self.pending() else ""
             raise JobRefused(
-                f"This request (about ${estimate:.2f}) would take this month's spending (${self.spent():.2f}) "
-                f"past your limit of ${limit:.2f}.",
+                f"This request (about ${estimate:.2f}) would take this month's spending (${self.spent():.2f}"
+                f"{waiting}) past your limit of ${limit:.2f}.",
                 "Raise the limit in Edit > Preferences > Spending, or ask for fewer or cheaper results.")
         return estimate
 

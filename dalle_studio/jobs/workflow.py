@@ -12,28 +12,41 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from PIL import Image
 from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QImage
 
-from dalle_studio.api import models as m
 from dalle_studio.api.catalog import ModelChoice
+from dalle_studio.api.errors import ImagesAPIError
+from dalle_studio.api.plan import (
+    EDIT,
+    GENERATION,
+    Plan,
+    PlanError,
+    edit_request,
+    generate_request,
+    heal,
+    plan_request,
+    variation_request,
+)
 from dalle_studio.api.prepare import Placement
-from dalle_studio.api.requests import EditRequest, GenerateRequest, VariationRequest
 from dalle_studio.api.results import ImagesResult, PartialImage
 from dalle_studio.core.settings import Setting, Settings, declare
 from dalle_studio.document.document import Document
 from dalle_studio.document.snapshot import StaleSnapshotError
 from dalle_studio.jobs import pictures
-from dalle_studio.jobs.explain import JobRefused, explain
+from dalle_studio.jobs.explain import JobRefused, RefusedAfterHealing, explain
 from dalle_studio.jobs.job import Job, JobInput, JobKind, JobResult, JobState
 from dalle_studio.jobs.providers import ProviderHub
 from dalle_studio.jobs.queue import JobQueue
+from dalle_studio.jobs.refusals import SETTINGS as REFUSAL_SETTINGS
+from dalle_studio.jobs.refusals import LearnedRefusals
 from dalle_studio.jobs.spending import Spending
 from dalle_studio.library import Library, NewResult
 
 log = logging.getLogger(__name__)
 
-SETTINGS = declare(
+SETTINGS = {**REFUSAL_SETTINGS, **declare(
     Setting("jobs.max_parallel", int, 3, "Jobs at once", "How many requests may run at the same time.",
             section="Generation", minimum=1, maximum=8),
     Setting("jobs.feather_px", int, 4, "Feather (pixels)",
@@ -46,7 +59,7 @@ SETTINGS = declare(
             "Variation prompt", "Sent as the prompt when Variations run as an edit of the whole picture.",
             section="Generation"),
     Setting("jobs.prompt_history", list, [], "Recent prompts", "Most recent first.", visible=False),
-)
+)}
 ENGINE_PROMPT = "Fill the transparent area from the rest of the picture."
 
 
@@ -64,8 +77,13 @@ class Workflow(QObject):
         self.hub = hub
         self.settings = settings
         self.spending = Spending(settings)
+        self.refusals = LearnedRefusals(settings)
         self.queue = JobQueue(self._run, explain, limit=settings.get("jobs.max_parallel"), parent=self)
-        self._partial_tasks: set[asyncio.Task[None]] = set()
+        # Queued and running jobs count against the spending limit until they end (jobs started together must not
+        # all pass the check against the same total).
+        self.queue.job_added.connect(lambda job: self.spending.reserve(job.id, job.input.estimate))
+        self.queue.job_finished.connect(lambda job: self.spending.release(job.id))
+        self._partial_tasks: set[asyncio.Future[Any]] = set()  # partial images shown, lineage encodes dropped
         settings.subscribe(self._on_setting)
         hub.engine_restarted.connect(
             lambda: self.notice.emit("The embedded engine had stopped; it was started again."))
@@ -82,44 +100,41 @@ class Workflow(QObject):
         engine = self.hub.is_engine(target)
         prompt = prompt.strip()
         label = ""
-        if kind is JobKind.GENERATION:
-            if engine:
-                raise JobRefused("The embedded engine cannot draw from a prompt: it only fills and varies pictures.",
-                                 "Add a provider with an API key in Edit > Providers and API keys, or start from "
-                                 "File > New canvas.")
-            if not spec.supports(m.GENERATIONS):
-                raise JobRefused(f"{model.id} cannot generate pictures.", "Choose another model.")
-        elif self.document.is_empty:
+        if kind is JobKind.GENERATION and engine:
+            raise JobRefused("The embedded engine cannot draw from a prompt: it only fills and varies pictures.",
+                             "Add a provider with an API key in Edit > Providers and API keys, or start from "
+                             "File > New canvas.")
+        if kind is not JobKind.GENERATION and self.document.is_empty:
             raise JobRefused("Open a picture first.", "File > Open, paste one, or File > Open sample image.")
+        params = {k: v for k, v in params.items() if v not in (None, "")}
+        try:
+            plan = plan_request(kind.value, target, spec, params, learned=self.refusals.of(target.name, model.id),
+                                stream_partials=self.settings.get("jobs.stream_partials"))
+        except PlanError as exc:
+            raise JobRefused(str(exc), "Choose another model.") from None
         if not prompt and kind is not JobKind.VARIATION:
             if not engine:
                 raise JobRefused("Write a prompt first: what should the painted area become?")
             prompt, label = ENGINE_PROMPT, "content-aware fill"
         snapshot = self.document.snapshot(prompt) if not self.document.is_empty else None
-        via_edit, note = False, ""
+        note = plan.reason
         if kind is JobKind.EDIT:
-            if not spec.supports(m.EDITS):
-                raise JobRefused(f"{model.id} cannot edit pictures.", "Choose another model.")
             if not snapshot.has_mask():
                 raise JobRefused("Paint the area to change first (the mask is empty).",
                                  "Use the brush (B) over the part to regenerate, or run Variations.")
             if snapshot.reaches_beyond:
-                note = "outpainting"
-        elif kind is JobKind.VARIATION:
-            via_edit = not (spec.supports(m.VARIATIONS) and target.has_variations is not False)
-            if via_edit and not spec.supports(m.EDITS):
-                raise JobRefused(f"{model.id} can neither vary nor edit pictures.", "Choose another model.")
-            note = "as an edit of the whole picture" if via_edit else "with /images/variations"
-            if not prompt:
-                prompt = ENGINE_PROMPT if engine else self.settings.get("jobs.variation_prompt")
-                label = "of the picture"
-        params = {k: v for k, v in params.items() if v not in (None, "")}
+                note = "; ".join(x for x in ("outpainting", note) if x)
+        elif kind is JobKind.VARIATION and not prompt:
+            prompt = ENGINE_PROMPT if engine else self.settings.get("jobs.variation_prompt")
+            label = "of the picture"
+        estimate = None
         if not engine:
-            self.spending.check(model.id, params)
+            estimate = self.spending.check(model.id, params, partial_images=int(plan.fields.get(
+                "partial_images", 0)))
         self._remember_prompt(prompt)
         job_input = JobInput(kind=kind, prompt=prompt, model=model.id, provider=target.name, params=params,
-                             spec=spec, snapshot=snapshot, via_edit=via_edit, note=note, label=label,
-                             source=self._source_name())
+                             spec=spec, snapshot=snapshot, via_edit=plan.via_edit, note=note, label=label, plan=plan,
+                             estimate=estimate, source=self._source_name())
         return self.queue.submit(job_input)
 
     def _source_name(self) -> str:
@@ -143,65 +158,84 @@ class Workflow(QObject):
     async def _run(self, job: Job) -> None:
         inp = job.input
         provider = self.hub.provider(inp.provider)
-        job.set_status("Starting the engine" if self.hub.is_engine(provider) else "Connecting")
+        engine = self.hub.is_engine(provider)
+        job.set_status("Starting the engine" if engine else "Connecting")
         client = await self.hub.client(provider)
-        estimate = None if self.hub.is_engine(provider) else self.spending.estimate(inp.model, inp.params)
-        framed = keep = None
-        placement: Placement | None = None
-        source_png = mask_png = None
-        if inp.snapshot is not None:  # copies of up to the whole picture: not on the UI thread
-            framed, keep = await asyncio.to_thread(lambda: (inp.snapshot.framed_picture(), inp.snapshot.send_mask()))
-        job.set_status("Preparing the picture")
-        if inp.kind is JobKind.GENERATION:
-            result = await client.generate(self._generate_request(inp), on_partial=self._partial_sink(job))
-        else:
-            assert framed is not None and keep is not None
-            with_mask = inp.kind is JobKind.EDIT
-            source_png, mask_png = await asyncio.to_thread(
-                lambda: (pictures.png_bytes(framed), pictures.png_bytes(inp.snapshot.framed_mask()) if with_mask
-                         else None))
-            size = inp.params.get("size")
-            # Edits pad the frame to the model's shape (every frame pixel reaches the model and comes back);
-            # the variations endpoint takes a square, so it crops.
-            fit = "crop" if inp.kind is JobKind.VARIATION and not inp.via_edit else "pad"
-            prepared = await client.prepare_edit(source_png, mask_png, inp.spec,
-                                                 size=None if size in (None, "auto") else size, fit=fit)
-            placement = prepared.placement
-            job.set_status("Waiting for the results")
-            if inp.kind is JobKind.VARIATION and not inp.via_edit:
-                result = await client.vary(VariationRequest(image=prepared.image, model=inp.model,
-                                                            n=inp.params.get("n"), size=prepared.size,
-                                                            **self._b64(inp)))
-            else:
-                request = EditRequest(images=prepared.images, mask=prepared.mask, prompt=inp.prompt, model=inp.model,
-                                      size=prepared.size, **self._edit_params(inp))
-                result = await client.edit(request, on_partial=self._partial_sink(job))
-        cost = None if self.hub.is_engine(provider) else self.spending.record(inp.model, result.usage, inp.params,
-                                                                                 estimate)
+        plan: Plan = inp.plan
+        try:
+            sent = await self._send(job, client, plan)
+        except ImagesAPIError as exc:
+            healed = heal(plan, exc, inp.spec)
+            if healed is None:
+                raise
+            # The provider refused one parameter: leave it out, say so, remember it, and send once more.
+            self.refusals.learn(inp.provider, inp.model, healed.healed[-1])
+            job.note_healed(healed.reasons[-1])
+            self.notice.emit(healed.reasons[-1])
+            try:
+                sent = await self._send(job, client, healed)
+            except ImagesAPIError as again:
+                raise RefusedAfterHealing(again, healed.reasons[-1]) from again
+        result, framed, keep, placement, source_png, mask_png = sent
+        cost = None if engine else self.spending.record(inp.model, result.usage, inp.params, inp.estimate)
         await self._file_and_stage(job, result, framed, keep, placement, source_png, mask_png, cost)
         if result.errors and job.results:
             job.set_state(JobState.DONE, f"{len(job.results)} results; {len(result.errors)} requests failed: "
                                          f"{explain(result.errors[0]).message}")
 
-    def _generate_request(self, inp: JobInput) -> GenerateRequest:
-        allowed = ("n", "size", "quality", "style", "background", "output_format", "moderation")
-        params = {k: v for k, v in inp.params.items() if k in allowed}
-        return GenerateRequest(prompt=inp.prompt, model=inp.model, **params, **self._stream(inp), **self._b64(inp))
+    async def _send(self, job: Job, client: Any, plan: Plan) -> tuple[Any, ...]:
+        """Prepare the picture as ``plan`` says and send it; returns the result and what filing needs."""
+        inp = job.input
+        framed = keep = None
+        placement: Placement | None = None
+        source_png = mask_png = None
+        job.set_status("Preparing the picture")
+        sink = self._partial_sink(job) if plan.stream else None
+        if plan.kind == GENERATION:
+            result = await client.generate(generate_request(plan, inp.prompt), on_partial=sink,
+                                           per_request=plan.per_request)
+            return result, framed, keep, placement, source_png, mask_png
+        snapshot, with_mask = inp.snapshot, plan.kind == EDIT
 
-    def _edit_params(self, inp: JobInput) -> dict[str, Any]:
-        allowed = ("n", "quality", "background", "output_format", "input_fidelity")
-        params = {k: v for k, v in inp.params.items() if k in allowed}
-        return {**params, **self._stream(inp), **self._b64(inp)}
+        def cut() -> tuple[QImage, QImage, Image.Image, Image.Image | None]:
+            framed, keep = snapshot.framed_picture(), snapshot.send_mask()
+            return framed, keep, pictures.to_pil(framed), pictures.to_pil(keep) if with_mask else None
 
-    def _stream(self, inp: JobInput) -> dict[str, Any]:
-        spec = inp.spec
-        if not (spec.streaming and self.settings.get("jobs.stream_partials") and spec.max_partial_images > 0):
-            return {}
-        return {"stream": True, "partial_images": min(2, spec.max_partial_images)}
+        # Pixels go to preparation as they are (no PNG encode and decode on the way). The PNGs of the source and
+        # mask that the library keeps as lineage are encoded once the request is ready, while it is on the wire.
+        framed, keep, source_pixels, mask_pixels = await asyncio.to_thread(cut)
 
-    @staticmethod
-    def _b64(inp: JobInput) -> dict[str, Any]:
-        return {"response_format": "b64_json"} if inp.spec.returns_urls else {}
+        def lineage_pngs() -> tuple[bytes, bytes | None]:
+            return pictures.png_bytes(framed), pictures.png_bytes(snapshot.framed_mask()) if with_mask else None
+
+        lineage: list[asyncio.Future[tuple[bytes, bytes | None]]] = []
+        try:
+            result, placement = await self._prepare_and_send(
+                job, client, plan, source_pixels, mask_pixels, sink,
+                ready=lambda: lineage.append(asyncio.ensure_future(asyncio.to_thread(lineage_pngs))))
+        except BaseException:
+            for task in lineage:  # not needed any more (nothing to file); owned until its thread ends
+                self._partial_tasks.add(task)
+                task.add_done_callback(lambda t: (self._partial_tasks.discard(t), t.cancelled() or t.exception()))
+            raise
+        source_png, mask_png = await lineage[0] if lineage else await asyncio.to_thread(lineage_pngs)
+        return result, framed, keep, placement, source_png, mask_png
+
+    async def _prepare_and_send(self, job: Job, client: Any, plan: Plan, source: Image.Image,
+                                mask: Image.Image | None, sink: Any, *,
+                                ready: Callable[[], object]) -> tuple[ImagesResult, Placement]:
+        inp = job.input
+        assert plan.fit is not None
+        prepared = await client.prepare_edit(source, mask, inp.spec, size=plan.size, fit=plan.fit)
+        placement = prepared.placement
+        ready()
+        job.set_status("Waiting for the results")
+        if plan.endpoint == "variations":
+            result = await client.vary(variation_request(plan, prepared.image, prepared.size))
+        else:
+            request = edit_request(plan, inp.prompt, prepared.images, prepared.mask, prepared.size)
+            result = await client.edit(request, on_partial=sink, per_request=plan.per_request)
+        return result, placement
 
     def _partial_sink(self, job: Job) -> Callable[[PartialImage], None]:
         """A callback for streamed partial images: each is decoded in a thread, then shown on the job."""

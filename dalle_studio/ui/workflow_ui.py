@@ -13,7 +13,9 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
-from dalle_studio.api.catalog import ModelChoice, merge_models
+from dalle_studio.api.catalog import ModelChoice, merge_models, retired_note
+from dalle_studio.api.plan import LABELS, PARTIAL_IMAGES
+from dalle_studio.api.providers import OPENAI
 from dalle_studio.jobs.explain import JobRefused
 from dalle_studio.jobs.job import Job, JobKind, JobResult, JobState
 from dalle_studio.jobs.tasks import TaskRegistry
@@ -53,6 +55,7 @@ class WorkflowUi(QObject):
         panel.provider_changed.connect(self._on_provider_chosen)
         panel.model_changed.connect(self._on_model_changed)
         panel.parameters_changed.connect(self._update_cost)
+        panel.model_note.linkActivated.connect(self._forget_learned)
         workflow.staged.connect(self._on_staged)
         workflow.notice.connect(lambda text: window.statusBar().showMessage(text, 8000))
         workflow.queue.job_added.connect(self._on_job_added)
@@ -138,7 +141,8 @@ class WorkflowUi(QObject):
         choice = self.panel.current_model()
         if choice is None:
             return
-        self.panel.parameters.set_model(choice.spec)
+        provider = self.panel.current_provider()
+        self.panel.parameters.set_model(choice.spec, learned=self.workflow.refusals.of(provider, choice.id))
         self.panel.vary_button.setToolTip(
             "Variations of the picture with /images/variations" if choice.spec.supports("variations") else
             "This model has no variations endpoint: Variations run as an edit of the whole picture")
@@ -151,10 +155,25 @@ class WorkflowUi(QObject):
             note, warning = f"{choice.id} shuts down on {choice.shutdown}.{replacement}", True
         elif not choice.spec.known:
             note = f"{choice.id} is not in the table of known models: GPT Image rules are assumed."
+        learned = self.workflow.refusals.of(provider, choice.id)
+        if learned:
+            names = ", ".join(LABELS.get(name, name) for name in learned)
+            note = " ".join(x for x in (note, f"{provider} refused {names} for {choice.id}: no longer offered "
+                                              "(<a href='forget'>forget</a>).") if x)
+        hub = self.workflow.hub
+        if not note and hub.provider(provider).kind == OPENAI:
+            note = retired_note(date.today())
         self.panel.set_model_note(note, warning)
         if not self.workflow.hub.is_engine(self.workflow.hub.provider(self.panel.current_provider())):
             self.workflow.settings.set("api.default_model", choice.id)
         self._update_cost()
+
+    def _forget_learned(self, _link: str) -> None:
+        """The "forget" link under the model list: offer again what the provider refused for this model."""
+        choice = self.panel.current_model()
+        if choice is not None:
+            self.workflow.refusals.forget(self.panel.current_provider(), choice.id)
+            self._on_model_changed()
 
     def _update_cost(self) -> None:
         choice = self.panel.current_model()
@@ -164,11 +183,21 @@ class WorkflowUi(QObject):
             self.panel.set_cost("Free: runs on this computer.")
             return
         spending = self.workflow.spending
-        estimate = spending.estimate(choice.id, self.panel.parameters.values())
-        text = f"About ${estimate:.2f} per run." if estimate is not None else "Price not known for this model."
+        params = self.panel.parameters.values()
+        partials = PARTIAL_IMAGES if self.workflow.settings.get("jobs.stream_partials") and choice.spec.streaming \
+            else 0
+        estimate = spending.estimate(choice.id, params, partial_images=partials)
+        if estimate is not None:
+            text = f"About ${estimate:.2f} per run."
+        elif choice.spec.price is not None:
+            text = (f"Cost unknown: no published token counts for {params.get('quality')} quality; the actual cost "
+                    "is shown when the results arrive.")
+        else:
+            text = "Price not known for this model."
         limit = spending.limit()
         if limit is not None:
-            text += f" ${spending.spent():.2f} of ${limit:.2f} spent this month."
+            pending = f" (+${spending.pending():.2f} running)" if spending.pending() else ""
+            text += f" ${spending.spent():.2f}{pending} of ${limit:.2f} spent this month."
         self.panel.set_cost(text)
 
     def _on_setting(self, key: str, _value: object) -> None:
@@ -176,6 +205,8 @@ class WorkflowUi(QObject):
             self.panel.set_history(self.workflow.settings.get(key))
         elif key.startswith("jobs.spen"):
             self._update_cost()
+        elif key == "api.learned_refusals":  # a refusal was learned or forgotten: the form follows
+            self._on_model_changed()
 
     # -- running ----------------------------------------------------------------------------------------------
     def run(self, kind: JobKind) -> Job | None:

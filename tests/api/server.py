@@ -23,6 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from PIL import Image
 
+from . import openai_today
+
 
 def tiny_png(colour: tuple[int, int, int, int] = (200, 40, 40, 255), size: tuple[int, int] = (8, 8)) -> bytes:
     buf = io.BytesIO()
@@ -64,6 +66,7 @@ class State:
         self.events: list[tuple[str, float]] = []  # (what, time.monotonic()) notes from handlers
         self.in_flight = 0
         self.max_in_flight = 0  # most requests answered at the same time
+        self.openai_today = False  # refuse what api.openai.com refuses today (openai_today.py), per model
 
     def reset(self) -> None:
         with self.lock:
@@ -72,6 +75,7 @@ class State:
             self.events.clear()
             self.delay = 0.0
             self.in_flight = self.max_in_flight = 0
+            self.openai_today = False
 
     def then(self, *actions: Action) -> None:
         with self.lock:
@@ -148,6 +152,10 @@ def default_answer(h: Handler, rec: Recorded) -> None:
     if rec.path.startswith("/files/"):
         h.send_bytes(200, PNG, "image/png")
         return
+    if rec.path.endswith("/models") and h.state.openai_today:
+        h.send_json(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in openai_today.LIVE]
+                          + [{"id": "gpt-4o", "object": "model"}, {"id": "whisper-1", "object": "model"}]})
+        return
     if rec.path.endswith("/models"):
         h.send_json(200, {"object": "list", "data": [
             {"id": "gpt-image-1", "object": "model"}, {"id": "gpt-image-1.5", "object": "model",
@@ -166,9 +174,15 @@ def default_answer(h: Handler, rec: Recorded) -> None:
     params: dict[str, Any] = rec.json if rec.json is not None else rec.form()
     n = int(params.get("n", 1))
     model = str(params.get("model", ""))
+    if h.state.openai_today:
+        refused = openai_today.refusal(rec.path, params)
+        if refused is not None:
+            h.send_json(*refused)
+            return
+    real_usage = openai_today.usage(params, n, image_inputs=len(rec.files)) if h.state.openai_today else None
     if str(params.get("stream", "")).lower() == "true":
         sse_answer(n_partials=int(params.get("partial_images", 0)), kind="image_edit" if "edits" in rec.path
-                   else "image_generation")(h, rec)
+                   else "image_generation", usage=real_usage)(h, rec)
         return
     if params.get("response_format", "url" if model.startswith("dall-e") else "b64_json") == "url":
         port = h.server.server_address[1]
@@ -181,8 +195,9 @@ def default_answer(h: Handler, rec: Recorded) -> None:
     payload: dict[str, Any] = {"created": 1_800_000_000, "data": data}
     if not model.startswith("dall-e"):
         payload.update(size="1024x1024", quality="high", background="opaque", output_format="png",
-                       usage={"input_tokens": 50, "output_tokens": 4160 * n, "total_tokens": 50 + 4160 * n,
-                              "input_tokens_details": {"text_tokens": 10, "image_tokens": 40}})
+                       usage=real_usage or {"input_tokens": 50, "output_tokens": 4160 * n,
+                                            "total_tokens": 50 + 4160 * n,
+                                            "input_tokens_details": {"text_tokens": 10, "image_tokens": 40}})
     h.send_json(200, payload)
 
 
@@ -253,15 +268,17 @@ def sse_events(events: list[tuple[str, Any]], *, pause: float = 0.0) -> Action:
     return act
 
 
-def sse_answer(n_partials: int = 2, kind: str = "image_generation", pause: float = 0.0) -> Action:
+def sse_answer(n_partials: int = 2, kind: str = "image_generation", pause: float = 0.0,
+               usage: dict[str, Any] | None = None) -> Action:
     common = {"created_at": 1_800_000_000, "size": "1024x1024", "quality": "high", "background": "opaque",
               "output_format": "png"}
     events: list[tuple[str, Any]] = [
         (f"{kind}.partial_image", {"type": f"{kind}.partial_image", "b64_json": base64.b64encode(
             tiny_png((i * 80, 0, 0, 255))).decode(), "partial_image_index": i, **common}) for i in range(n_partials)]
     events.append((f"{kind}.completed", {"type": f"{kind}.completed", "b64_json": PNG_B64, **common,
-                                         "usage": {"input_tokens": 5, "output_tokens": 272, "total_tokens": 277,
-                                                   "input_tokens_details": {"text_tokens": 5, "image_tokens": 0}}}))
+                                         "usage": usage or {"input_tokens": 5, "output_tokens": 272,
+                                                            "total_tokens": 277, "input_tokens_details": {
+                                                                "text_tokens": 5, "image_tokens": 0}}}))
     return sse_events(events, pause=pause)
 
 

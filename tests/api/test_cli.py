@@ -60,4 +60,17 @@ def test_provider_refusal_exits_1(server, base_url, tmp_path, env, capsys):
 
     server.then(api_error(400, "moderation_blocked", "Rejected.", type_="image_generation_user_error"))
     assert main(["generate", "x", "--model", "gpt-image-1", "--base-url", base_url, "--out", str(tmp_path)]) == 1
-    assert "safety system" in capsys.readouterr().err
+    assert "HTTP 400 moderation_blocked: Rejected." in capsys.readouterr().err
+
+
+def test_vary_on_a_live_model_is_an_edit_of_the_whole_picture(server, base_url, tmp_path, env, capsys):
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (1200, 800), "teal").save(photo)
+    code = main(["vary", "--image", str(photo), "-n", "2", "--base-url", base_url, "--out", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 0 and len(out.split()) == 2, err
+    rec = server.api_requests()[0]
+    assert rec.path == "/v1/images/edits" and rec.form()["model"] == "gpt-image-2"  # the default is live
+    assert "variation" in rec.form()["prompt"] and [f[0] for f in rec.files] == ["image"]
+    assert "input_fidelity" not in rec.form() and "response_format" not in rec.form()
+    assert "as an edit of the whole picture" in err

@@ -170,11 +170,14 @@ def test_cancelling_closes_the_request_at_once(server, make_client):
 def test_model_list_merges_provider_and_table(server, make_client, base_url):
     choices = call(make_client(openai(base_url=base_url)), "models", date(2026, 11, 24))
     by_id = {c.id: c for c in choices}
-    assert set(by_id) == {"gpt-image-1", "gpt-image-1.5", "dall-e-3", "gpt-image-3-preview"}  # no chat models
-    assert by_id["dall-e-3"].shut_down and not by_id["gpt-image-1.5"].shut_down
+    # no chat models, and on OpenAI no model it shut down (gpt-image-1, dall-e-3)
+    assert set(by_id) == {"gpt-image-1.5", "gpt-image-3-preview"}
+    assert not by_id["gpt-image-1.5"].shut_down
     assert by_id["gpt-image-1.5"].label == "gpt-image-1.5 (shuts down 2026-12-01)"
     assert not by_id["gpt-image-3-preview"].spec.known  # GPT Image rules for what the table does not know
-    assert next(c.id for c in choices) == "gpt-image-1"  # current models first
+    assert next(c.id for c in choices) == "gpt-image-3-preview"  # current models first
+    compatible_choices = call(make_client(), "models", date(2026, 11, 24))  # a compatible server decides
+    assert {"gpt-image-1", "dall-e-3"} <= {c.id for c in compatible_choices}
     assert server.api_requests()[0].path == "/v1/models"
 
 
@@ -185,6 +188,13 @@ def test_model_list_falls_back_to_the_table(server, make_client):
     choices = call(make_client(), "models", date(2026, 11, 24))
     ids = {c.id for c in choices}
     assert "gpt-image-2" in ids and "dall-e-3" not in ids and not any(c.offered for c in choices)
+    # no list on OpenAI today: the data's live models, newest first, no shut-down model, no snapshots
+    server.then(reply(404, b"no such route", content_type="text/plain"))
+    today = call(make_client(), "models", date(2026, 12, 1))
+    assert [c.id for c in today][:2] in (["gpt-image-2.6-sunburst", "gpt-image-2.6-flare"],
+                                          ["gpt-image-2.6-flare", "gpt-image-2.6-sunburst"])
+    assert {c.id for c in today} == {"gpt-image-2", "gpt-image-2.5-flare", "gpt-image-2.5-sunburst",
+                                     "gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}
 
 
 def test_nothing_is_sent_when_validation_fails(server, make_client):
@@ -219,10 +229,7 @@ def test_every_known_model_on_every_endpoint_it_offers(server, make_client, mode
     assert bool([r for r in server.requests if r.path.startswith("/files/")]) == spec.returns_urls
 
 
-def test_async_partial_callback_and_variation_fallback(server, make_client):
-    from dalle_studio.api.models import spec_for
-    from dalle_studio.api.requests import variation_as_edit
-
+def test_async_partial_callback(server, make_client):
     shown = []
 
     async def show(partial):
@@ -231,9 +238,3 @@ def test_async_partial_callback_and_variation_fallback(server, make_client):
     call(make_client(), "generate", GenerateRequest(model="gpt-image-1", prompt="x", stream=True, partial_images=2),
          on_partial=show)
     assert shown == [0, 1]
-    client = make_client()
-    assert not client.offers_variations(spec_for("gpt-image-1")) and client.offers_variations(spec_for("dall-e-2"))
-    call(client, "edit", variation_as_edit(png(), model="gpt-image-1", n=2))
-    rec = server.api_requests()[-1]
-    assert rec.path == "/v1/images/edits" and "variation" in rec.form()["prompt"] and [f[0] for f in rec.files] == [
-        "image"]

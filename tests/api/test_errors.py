@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dalle_studio.api import errors as e
+from dalle_studio.jobs.explain import explain
 
 
 def test_azure_content_filter_is_a_refusal():
@@ -17,14 +18,16 @@ def test_azure_content_filter_is_a_refusal():
 def test_moderation_block_without_message_or_code_is_still_a_refusal():
     err = e.error_from_response(400, b'{"error": {"message": null, "type": "image_generation_user_error", '
                                      b'"param": null, "code": null}}')
-    assert isinstance(err, e.ContentRefusedError) and "safety system" in str(err)
+    assert isinstance(err, e.ContentRefusedError) and "safety system" in explain(err).message
 
 
 def test_model_gone_suggests_the_replacement():
     err = e.error_from_response(404, {"error": {"message": "The model `dall-e-3` has been deprecated",
                                                 "type": "invalid_request_error", "param": None,
                                                 "code": "model_not_found"}}, model="dall-e-3")
-    assert isinstance(err, e.ModelNotFoundError) and "'dall-e-3'" in str(err) and "gpt-image-2.5-sunburst" in str(err)
+    told = explain(err).message
+    assert isinstance(err, e.ModelNotFoundError) and "'dall-e-3'" in told and "gpt-image-2.5-sunburst" in told
+    assert str(err) == "HTTP 404 model_not_found: The model `dall-e-3` has been deprecated"  # facts only
 
 
 @pytest.mark.parametrize(("headers", "message", "wait"), [

@@ -12,6 +12,7 @@ import pytest
 from dalle_studio.api import errors as e
 from dalle_studio.api.providers import compatible
 from dalle_studio.api.requests import GenerateRequest
+from dalle_studio.jobs.explain import explain
 
 from .conftest import call
 from .server import PNG_B64, api_error, drop_mid_body, reply, slow, sse_events
@@ -30,7 +31,8 @@ def fail(make_client, request=GPT, **kw) -> e.ImagesAPIError:
 @pytest.mark.parametrize(
     ("action", "cls", "attempts", "words"),
     [
-        (api_error(400, "invalid_size", "Invalid size", param="size"), e.BadRequestError, 1, ["size", "Invalid size"]),
+        (api_error(400, "invalid_size", "Invalid size", param="size"), e.ParameterRefusedError, 1,
+         ["size", "Invalid size"]),
         (api_error(400, "moderation_blocked", "Your request was rejected by the safety system.",
                    type_="image_generation_user_error"), e.ContentRefusedError, 1, ["safety system"]),
         (api_error(400, "content_policy_violation", "Blocked."), e.ContentRefusedError, 1, ["safety system"]),
@@ -59,9 +61,11 @@ def test_status_matrix(server, make_client, action, cls, attempts, words):
     err = fail(make_client)
     assert type(err) is cls
     assert err.attempts == attempts == len(server.api_requests())
+    assert str(err).startswith(f"HTTP {err.status}")  # the api layer states facts; jobs.explain words them
+    told = explain(err).message
     for word in words:
-        assert word in str(err)
-    assert "<" not in str(err)
+        assert word in told
+    assert "<" not in told
 
 
 def test_retry_count_header_is_sent(server, make_client):
@@ -136,6 +140,7 @@ def test_connection_refused(make_client, sleeps):
         port = s.getsockname()[1]
     err = fail(make_client, provider=compatible("Nobody", f"http://127.0.0.1:{port}/v1"))
     assert type(err) is e.APIConnectionError and err.attempts == 3 and "Nobody" in str(err)
+    assert f"http://127.0.0.1:{port}/v1" in str(err)  # the address it tried
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,14 @@ def test_cost_estimates():
     assert estimate_cost("gpt-image-1.5", quality="low", size="1024x1536") == pytest.approx(0.013056)
     assert estimate_cost("gpt-image-1-mini", quality="medium", size="1536x1024", n=3) == pytest.approx(0.037632)
     assert estimate_cost("gpt-image-1", quality="auto", size="auto") >= estimate_cost("gpt-image-1", quality="high")
-    assert estimate_cost("gpt-image-2", quality="high") is None  # no published price known here
+    # live models (§0): token prices and the output-token table, partial images counted; xhigh/max unknown
+    assert estimate_cost("gpt-image-2", quality="high", size="1024x1024") == pytest.approx(7024 * 30 / 1e6)
+    assert estimate_cost("gpt-image-2.6-flare", quality="medium", size="1536x1024", n=2) == pytest.approx(
+        2 * 1372 * 30 / 1e6)
+    assert estimate_cost("gpt-image-2.5-sunburst", quality="low", size="1024x1024", partial_images=2) == \
+        pytest.approx((196 + 200) * 30 / 1e6)
+    assert estimate_cost("gpt-image-2.6-sunburst", quality="xhigh") is None
+    assert estimate_cost("gpt-image-2.6-sunburst", quality="max") is None
     assert estimate_cost("gpt-image-1", quality="xhigh") is None
 
 
@@ -117,6 +124,12 @@ def test_provider_profiles_round_trip_and_urls():
     az = azure("Az", endpoint="https://r.openai.azure.com/", api_version="2025")
     assert az.url("images/edits", "gpt-image-1") == "https://r.openai.azure.com/openai/deployments/gpt-image-1/images/edits"
     assert az.url("models") == "https://r.openai.azure.com/openai/models"
+    bare = azure("Az v1", endpoint="https://r.openai.azure.com/openai/v1/")  # the v1 route: no dated api-version
+    assert bare.params() == {} and bare.is_azure_v1
+    assert bare.url("images/edits", "my-deployment") == "https://r.openai.azure.com/openai/v1/images/edits"
+    assert azure("Az v1", endpoint="https://r.openai.azure.com", v1=True).base_url == bare.base_url
+    with pytest.raises(ValueError, match="api-version"):
+        azure("Az old", endpoint="https://r.openai.azure.com")  # the deployment route still needs one
     v1 = azure("Az v1", endpoint="https://r.openai.azure.com", api_version="preview", v1=True)
     assert v1.url("images/generations", "my-deployment") == "https://r.openai.azure.com/openai/v1/images/generations"
     assert v1.params() == {"api-version": "preview"} and "api-key" in v1.auth_headers("k")

@@ -88,7 +88,8 @@ def test_every_known_model_has_consistent_limits():
         assert spec.endpoints
         assert spec.default_size == "auto" or spec.default_size in spec.sizes
     assert spec_for("dall-e-3").max_n == 1
-    assert spec_for("gpt-image-1-mini").input_fidelity is False
+    assert spec_for("gpt-image-1-mini").input_fidelities == ("low",)
+    assert spec_for("gpt-image-2").input_fidelities == () == spec_for("gpt-image-2.6-flare").input_fidelities
 
 
 def test_dalle3_has_no_edits_and_only_dalle2_has_variations():
@@ -112,7 +113,10 @@ def test_edit_input_rules():
     err = refused(EditRequest(model="gpt-image-1", prompt="x", images=(ok,), mask=png(64, 48, "RGB")))
     assert err.code == "invalid_image_file" and "alpha" in str(err)
     err = refused(EditRequest(model="gpt-image-1-mini", prompt="x", images=(ok,), input_fidelity="high"))
-    assert (err.param, err.code) == ("input_fidelity", "unknown_parameter")
+    assert (err.param, err.code) == ("input_fidelity", "invalid_value")  # mini takes "low" only
+    err = refused(EditRequest(model="gpt-image-2", prompt="x", images=(ok,), input_fidelity="low"))
+    assert (err.param, err.code) == ("input_fidelity", "invalid_input_fidelity_model")
+    assert "does not support the 'input_fidelity' parameter" in str(err)
     err = refused(EditRequest(model="gpt-image-1", prompt="x", images=(ImageFile(b"GIF89a...", "a.gif"),)))
     assert err.code == "invalid_image_format"
 

@@ -107,3 +107,43 @@ def test_a_new_limit_applies_to_jobs_queued_after_it(loop):
 
     loop.run_until_complete(scenario())
     assert peak[0] == 3
+
+
+def test_raising_the_limit_starts_waiting_jobs_and_never_runs_more_than_it(loop):
+    """Issue 13 item 9: set_limit swapped the semaphore while queued jobs waited on the old one."""
+    runner, peak, gate = gated_runner()
+
+    async def scenario():
+        queue = JobQueue(runner, explain, limit=1)
+        jobs = [queue.submit(make_input(str(i))) for i in range(5)]
+        await asyncio.sleep(0.05)
+        assert [j.state for j in jobs].count(JobState.RUNNING) == 1
+        queue.set_limit(3)
+        await asyncio.sleep(0.05)
+        assert [j.state for j in jobs].count(JobState.RUNNING) == 3, "raising the limit left jobs waiting"
+        gate.set()
+        for job in jobs:
+            await queue.wait(job)
+        return jobs
+
+    jobs = loop.run_until_complete(scenario())
+    assert peak[0] == 3 and all(j.state is JobState.DONE for j in jobs)
+
+
+def test_lowering_the_limit_lets_running_jobs_finish_and_holds_the_rest(loop):
+    runner, peak, gate = gated_runner()
+
+    async def scenario():
+        queue = JobQueue(runner, explain, limit=3)
+        jobs = [queue.submit(make_input(str(i))) for i in range(5)]
+        await asyncio.sleep(0.05)
+        queue.set_limit(1)
+        await asyncio.sleep(0.05)
+        assert [j.state for j in jobs].count(JobState.RUNNING) == 3  # already running: they finish
+        gate.set()
+        for job in jobs:
+            await queue.wait(job)
+        return jobs
+
+    jobs = loop.run_until_complete(scenario())
+    assert peak[0] == 3 and all(j.state is JobState.DONE for j in jobs)

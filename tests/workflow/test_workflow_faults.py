@@ -123,3 +123,26 @@ def test_spending_limit_stops_a_request_before_it_is_sent(workflow, server, loop
         workflow.start(JobKind.GENERATION, "Good", choice(), "expensive", {"n": 4, "size": "1536x1024",
                                                                            "quality": "high"})
     assert server.requests == sent_before
+
+
+def test_jobs_started_together_count_against_the_spending_limit(workflow, server, loop):
+    workflow.settings.set("api.providers", [p.compatible("Good", server.base_url).to_dict()])
+    workflow.hub.keys.save("Good", KEY, SESSION)
+    workflow.hub.keys_changed()
+    workflow.settings.set("jobs.spending_limit_usd", 0.5)
+    workflow.settings.set("jobs.stream_partials", False)
+    server.mode = "hang"
+    live = ModelChoice("gpt-image-2", spec_for("gpt-image-2"), True, None, False)
+    params = {"n": 1, "size": "1024x1024", "quality": "high"}  # about $0.21 each (§0 token table)
+    from dalle_studio.jobs.explain import JobRefused
+
+    first = workflow.start(JobKind.GENERATION, "Good", live, "one", params)
+    second = workflow.start(JobKind.GENERATION, "Good", live, "two", params)
+    with pytest.raises(JobRefused, match=r"\$0\.42 for jobs still running"):
+        workflow.start(JobKind.GENERATION, "Good", live, "three", params)
+    sent = server.requests
+    loop.run_until_complete(until(lambda: server.requests >= sent + 2))  # both are on the wire
+    workflow.queue.cancel(first)
+    loop.run_until_complete(workflow.queue.wait(first))
+    workflow.start(JobKind.GENERATION, "Good", live, "three", params)  # a cancelled job no longer counts
+    assert second.state is not JobState.FAILED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,7 +42,8 @@ class ProviderForm(QDialog):
         self.url = QLineEdit(placeholderText="https://api.openai.com/v1")
         self.organization = QLineEdit(placeholderText="optional")
         self.project = QLineEdit(placeholderText="optional")
-        self.api_version = QLineEdit("2025-04-01-preview")
+        self.api_version = QLineEdit(placeholderText="not needed for the v1 route (…/openai/v1)")
+        self.api_version.setToolTip("Only Azure's older deployment route needs a dated api-version")
         self.deployment = QLineEdit(placeholderText="optional: otherwise the model name is the deployment")
         self.key = QLineEdit(placeholderText="sk-…", echoMode=QLineEdit.EchoMode.Password)
         self.form = QFormLayout(self)
@@ -88,7 +91,8 @@ class ProviderForm(QDialog):
             elif kind == p.AZURE:
                 if not url:
                     raise ValueError("Azure OpenAI needs the resource's endpoint address.")
-                self.provider = p.azure(name, endpoint=url, api_version=self.api_version.text().strip(),
+                version = self.api_version.text().strip() or None
+                self.provider = p.azure(name, endpoint=url, api_version=version, v1=version is None,
                                         deployment=self.deployment.text().strip() or None)
             else:
                 if not url:
@@ -124,8 +128,13 @@ class ProvidersDialog(QDialog):
         self.active_button.clicked.connect(self.make_active)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove)
+        self.test_button = QPushButton("Test connection", objectName="testConnection")
+        self.test_button.setToolTip("Ask the provider for its models: lists them, or says exactly what failed")
+        self.test_button.clicked.connect(self.test_connection)
+        self._tests: set[asyncio.Task[None]] = set()
         side = QVBoxLayout()
-        for button in (add, self.key_button, self.forget_button, self.active_button, self.remove_button):
+        for button in (add, self.key_button, self.forget_button, self.active_button, self.test_button,
+                       self.remove_button):
             side.addWidget(button)
         side.addStretch(1)
         row = QHBoxLayout()
@@ -167,6 +176,24 @@ class ProvidersDialog(QDialog):
         has = self.current() is not None
         for button in (self.key_button, self.forget_button, self.active_button, self.remove_button):
             button.setEnabled(has)
+        self.test_button.setEnabled(has and self.current().kind != p.ENGINE)
+
+    def test_connection(self) -> None:
+        """Test the selected provider; the answer replaces the note under the list."""
+        provider = self.current()
+        if provider is None:
+            return
+        self.note.setEnabled(True)
+        self.note.setText(f"Testing {provider.name}…")
+
+        async def run() -> None:
+            ok, text = await self.hub.test_connection(provider)
+            self.note.setText(text)
+            self.note.setStyleSheet("" if ok else "color: #d0453b;")
+
+        task = asyncio.get_event_loop().create_task(run(), name=f"testing {provider.name}")
+        self._tests.add(task)
+        task.add_done_callback(self._tests.discard)
 
     def _store(self, providers: list[p.Provider]) -> None:
         self.hub.settings.set("api.providers", [x.to_dict() for x in providers])

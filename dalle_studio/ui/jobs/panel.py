@@ -45,8 +45,7 @@ class JobCard(QFrame):
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail = QLabel(f"{job.input.model} · {job.input.provider}" + (f" · {job.input.note}"
-                                                                          if job.input.note else ""))
+        self.detail = QLabel(job.detail())
         self.detail.setWordWrap(True)
         self.detail.setEnabled(False)
         self.progress = QProgressBar()
@@ -89,6 +88,7 @@ class JobCard(QFrame):
         elapsed = f" · {job.elapsed:.0f} s" if job.started is not None else ""
         status = job.status if job.state is not JobState.FAILED else (job.error.message if job.error else job.status)
         self.state.setText(f"<span style='color:{colour}'>●</span> {status}{elapsed}")
+        self.detail.setText(job.detail())
         if job.state is JobState.FAILED and job.error and job.error.hint:
             self.state.setToolTip(job.error.hint)
             self.state.setText(self.state.text() + f"<br><i>{job.error.hint}</i>")

@@ -3,6 +3,8 @@ buttons that send it. It holds no state of its own beyond its widgets; the workf
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dalle_studio.api.catalog import ModelChoice
+from dalle_studio.api.catalog import ModelChoice, replacement_for
 from dalle_studio.jobs.job import JobKind
 from dalle_studio.ui.prompt.parameters import ParametersForm
 
@@ -52,6 +54,7 @@ class PromptPanel(QWidget):
         self.model = QComboBox(objectName="model")
         self.model_note = QLabel(objectName="modelNote")
         self.model_note.setWordWrap(True)
+        self.model_note.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.model_note.hide()
         self.parameters = ParametersForm()
         self.cost = QLabel(objectName="cost")
@@ -117,15 +120,29 @@ class PromptPanel(QWidget):
     def set_text(self, text: str) -> None:
         self.prompt.setPlainText(text)
 
-    def recall(self, prompt: str, model: str = "", params: dict | None = None) -> None:
-        """Put back a prompt and, where the current provider offers them, its model and parameters."""
+    def recall(self, prompt: str, model: str = "", params: dict | None = None) -> str:
+        """Put back a prompt and, where the current provider offers them, its model and parameters. A model the
+        provider no longer offers because it was retired is recalled as its replacement; returns what was said
+        about it ("" when nothing)."""
         self.set_text(prompt)
+        said = ""
         if model:
-            index = next((i for i in range(self.model.count()) if self.model.itemData(i).id == model), -1)
+            index = self._model_index(model)
+            if index < 0:
+                replacement = replacement_for(model, date.today())
+                if replacement is not None and self._model_index(replacement) >= 0:
+                    index = self._model_index(replacement)
+                    said = f"{model} is retired: recalled with {replacement}."
             if index >= 0:
                 self.model.setCurrentIndex(index)
         if params:
             self.parameters.apply(params)
+        if said:
+            self.set_model_note(said, True)
+        return said
+
+    def _model_index(self, model: str) -> int:
+        return next((i for i in range(self.model.count()) if self.model.itemData(i).id == model), -1)
 
     def set_history(self, prompts: list[str]) -> None:
         menu = self.history_button.menu()

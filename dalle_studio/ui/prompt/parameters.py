@@ -1,4 +1,4 @@
-"""The request parameters of the prompt panel: only what the chosen model supports is shown."""
+"""The request parameters of the prompt panel: only what the request plan offers for the chosen model is shown."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from dalle_studio.api.models import ModelSpec
+from dalle_studio.api.plan import offered_parameters
 
 _LABELS = {
     "auto": "Auto", "low": "Low", "medium": "Medium", "high": "High", "xhigh": "Extra high", "max": "Max",
     "standard": "Standard", "hd": "HD", "vivid": "Vivid", "natural": "Natural", "transparent": "Transparent",
-    "opaque": "Opaque", "png": "PNG", "jpeg": "JPEG", "webp": "WebP",
+    "opaque": "Opaque", "png": "PNG", "jpeg": "JPEG", "webp": "WebP", "": "Default",
 }
 
 
@@ -48,13 +49,16 @@ class ParametersForm(QWidget):
         self.fidelity = QComboBox(objectName="inputFidelity")
         self.fidelity.setToolTip("How closely the result keeps the input's features, especially faces")
         self.moderation = QComboBox(objectName="moderation")
-        _fill(self.fidelity, ("low", "high"), None)
+        self.complexity = QComboBox(objectName="complexity")
+        self.complexity.setToolTip("How much the model plans before painting (separate from quality)")
+        _fill(self.fidelity, ("", "low", "high"), None)
         _fill(self.moderation, ("auto", "low"), None)
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self._rows: dict[str, QWidget] = {}
         for key, label, widget in (
             ("size", "Size", self.size), ("n", "Results", self.count), ("quality", "Quality", self.quality),
+            ("complexity", "Complexity", self.complexity),
             ("background", "Background", self.background), ("output_format", "Format", self.output_format),
             ("style", "Style", self.style), ("input_fidelity", "Fidelity", self.fidelity),
             ("moderation", "Moderation", self.moderation),
@@ -62,15 +66,16 @@ class ParametersForm(QWidget):
             self.form.addRow(QLabel(label), widget)
             self._rows[key] = widget
         for combo in (self.size, self.quality, self.background, self.output_format, self.style, self.fidelity,
-                      self.moderation):
+                      self.moderation, self.complexity):
             combo.currentIndexChanged.connect(self.changed)
         self.size.editTextChanged.connect(self.changed)
         self.count.valueChanged.connect(self.changed)
 
-    def set_model(self, spec: ModelSpec, kind: str = "any") -> None:
-        """Show the parameters ``spec`` accepts for a request of ``kind`` (edit, variation, generation, or any:
-        the workflow leaves out what a kind of request does not take)."""
+    def set_model(self, spec: ModelSpec, kind: str = "any", learned: tuple[str, ...] = ()) -> None:
+        """Show the parameters the request plan offers for ``spec`` and a request of ``kind`` (edit, variation,
+        generation, or any), less those the provider refused for this model (``learned``)."""
         self.spec, self.kind = spec, kind
+        offered = offered_parameters(spec, kind, learned)
         _fill(self.size, spec.sizes, self.size.currentData() or self.size.currentText(), spec.default_size)
         self.size.setEditable(spec.size_rule is not None)
         self.size.setToolTip(f"Allowed: {spec.allowed_sizes_text()}")
@@ -81,18 +86,10 @@ class ParametersForm(QWidget):
         _fill(self.background, spec.backgrounds, self.background.currentData(), "auto")
         _fill(self.output_format, spec.output_formats, self.output_format.currentData(), "png")
         _fill(self.style, spec.styles, self.style.currentData())
-        visible = {
-            "size": bool(spec.sizes) or spec.size_rule is not None,
-            "n": True,
-            "quality": len(spec.qualities) > 1,
-            "background": bool(spec.backgrounds),
-            "output_format": bool(spec.output_formats),
-            "style": bool(spec.styles) and kind in ("generation", "any"),
-            "input_fidelity": spec.input_fidelity and kind in ("edit", "any"),
-            "moderation": spec.moderation and kind in ("generation", "any"),
-        }
+        _fill(self.fidelity, ("", *offered.get("input_fidelity", ())), self.fidelity.currentData(), "")
+        _fill(self.complexity, ("", *offered.get("complexity", ())), self.complexity.currentData(), "")
         for key, widget in self._rows.items():
-            self.form.setRowVisible(widget, visible[key])
+            self.form.setRowVisible(widget, key in offered)
         self.changed.emit()
 
     def apply(self, values: dict[str, Any]) -> None:
@@ -124,6 +121,4 @@ class ParametersForm(QWidget):
                 value = widget.currentText().strip()
             if value:
                 params[key] = value
-        if params.get("background") == "transparent" and params.get("output_format") == "jpeg":
-            params["output_format"] = "png"  # JPEG has no alpha; the API refuses the pair
         return params

@@ -1,0 +1,135 @@
+"""The real window against a loopback server that refuses what api.openai.com refuses today (tests/api/openai_today):
+for every live model, Edit, Variations and Generate with the prompt panel's default controls succeed; a refused
+parameter heals once, is said on the job, remembered and can be forgotten; costs appear."""
+
+from __future__ import annotations
+
+import pytest
+
+from dalle_studio.api import providers as p
+from dalle_studio.api.keys import SESSION
+from dalle_studio.core.resources import samples_dir
+from dalle_studio.jobs.job import JobState
+from tests.api.server import api_error, start_server
+from tests.workflow.conftest import until
+from tests.workflow.test_workflow_ui import drag, studio  # noqa: F401  (the window fixture)
+
+KEY = "sk-test-abcdefghijklmnop0123456789"
+LIVE = ("gpt-image-2", "gpt-image-2.5-flare", "gpt-image-2.5-sunburst", "gpt-image-2.6-flare", "gpt-image-2.6-sunburst")
+
+
+@pytest.fixture(scope="module")
+def openai_server():
+    server, state = start_server()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def today(studio, openai_server, loop, qtbot):  # noqa: F811
+    """The window with OpenAI (a key) pointed at the server, models listed, a photo open and a painted mask."""
+    base_url, state = openai_server
+    state.reset()
+    state.openai_today = True
+    studio.settings.set("api.providers", [p.openai(base_url=base_url).to_dict()])
+    studio.settings.set("api.active_provider", "OpenAI")
+    studio.settings.set("api.max_retries", 0)
+    studio.workflow.hub.keys.save("OpenAI", KEY, SESSION)
+    panel = studio.window.prompt_panel
+
+    async def start() -> None:
+        await studio.workflow.hub.load_keys()
+        await until(lambda: panel.model.isEnabled() and panel.current_model() is not None
+                    and panel.current_model().id != "studio-classical-fill")
+        assert await studio.window.files.open_path(samples_dir() / "chelsea.png")
+
+    loop.run_until_complete(start())
+    studio.window.canvas.actual_size()
+    drag(qtbot, studio.window.canvas, [(100, 100), (120, 110), (140, 120)])
+    qtbot.keyClicks(panel.prompt, "a red collar")
+    return studio, state
+
+
+def choose(panel, model: str) -> None:
+    index = next(i for i in range(panel.model.count()) if panel.model.itemData(i).id == model)
+    panel.model.setCurrentIndex(index)
+
+
+def test_every_live_model_edits_varies_and_generates_with_the_default_controls(today, loop):
+    window_studio, state = today
+    panel = window_studio.window.prompt_panel
+    offered = [panel.model.itemData(i).id for i in range(panel.model.count())]
+    assert set(LIVE) <= set(offered) and "gpt-4o" not in offered
+    assert not {"gpt-image-1", "gpt-image-1.5", "gpt-image-1-mini", "dall-e-2"} & set(offered)
+    assert offered[0].startswith("gpt-image-2.6")  # newest first
+    jobs = []
+    for model in LIVE:
+        choose(panel, model)
+        assert panel.parameters.form.isRowVisible(panel.parameters.fidelity) is False
+        assert "About $" in panel.cost.text(), panel.cost.text()
+        for button in (panel.edit_button, panel.vary_button, panel.generate_button):
+            before = len(window_studio.workflow.queue.jobs)
+            button.click()
+            assert len(window_studio.workflow.queue.jobs) == before + 1, f"{button.text()} on {model} started nothing"
+            jobs.append(window_studio.workflow.queue.jobs[-1])
+    loop.run_until_complete(until(lambda: all(j.state.finished for j in jobs), timeout=120))
+    failed = [(j.input.model, j.kind.value, j.error.message) for j in jobs if j.state is not JobState.DONE]
+    assert not failed
+    assert all(not j.notes for j in jobs)  # accepted on the first try: nothing healed
+    sent = [r for r in state.api_requests() if "/images/" in r.path]
+    assert len(sent) >= len(jobs) and all("input_fidelity" not in (r.form() or r.json or {}) for r in sent)
+    record = window_studio.library.get(jobs[0].results[0].library_id)
+    assert record.cost and record.cost > 0  # the actual cost, from usage
+
+
+def test_a_refused_parameter_heals_once_is_said_remembered_and_forgotten(today, loop):
+    window_studio, state = today
+    panel = window_studio.window.prompt_panel
+    choose(panel, "gpt-image-2")
+    quality = panel.parameters.quality
+    quality.setCurrentIndex(quality.findData("high"))
+    refusal = api_error(400, "unsupported_value", "The 'quality' parameter is not supported for this deployment.",
+                        param="quality")
+    state.then(refusal, refusal)  # two results: two streamed requests, both refused
+    panel.edit_button.click()
+    job = window_studio.workflow.queue.jobs[-1]
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.DONE, job.error
+    assert "gpt-image-2 does not take Quality: sent without it" in job.detail()
+    sent = [r.form() for r in state.api_requests() if r.path.endswith("/edits")]
+    assert len(sent) == 4 and [f.get("quality") for f in sent] == ["high", "high", None, None]
+    assert window_studio.workflow.refusals.of("OpenAI", "gpt-image-2") == ("quality",)
+    assert not panel.parameters.form.isRowVisible(quality)  # no longer offered
+    assert "refused Quality" in panel.model_note.text()
+    panel.model_note.linkActivated.emit("forget")
+    assert window_studio.workflow.refusals.of("OpenAI", "gpt-image-2") == ()
+    assert panel.parameters.form.isRowVisible(quality)
+
+
+def test_a_second_refusal_after_healing_is_final_with_the_servers_words(today, loop):
+    window_studio, state = today
+    panel = window_studio.window.prompt_panel
+    choose(panel, "gpt-image-2.6-flare")
+    complexity = panel.parameters.complexity
+    complexity.setCurrentIndex(complexity.findData("high"))
+    panel.parameters.count.setValue(1)
+    state.then(api_error(400, "unknown_parameter", "Unknown parameter: 'complexity'.", param="complexity"),
+               api_error(400, None, "The server is unhappy about the picture.", param="image"))
+    text = panel.text()
+    panel.generate_button.click()
+    job = window_studio.workflow.queue.jobs[-1]
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.FAILED
+    assert "unhappy about the picture" in job.error.message and "sent again" in job.error.message
+    assert len([r for r in state.api_requests() if "/images/" in r.path]) == 2  # nothing more was sent
+    assert panel.text() == text  # the prompt is kept
+
+
+def test_a_recalled_retired_model_is_recalled_as_its_replacement_saying_so(today):
+    window_studio, _state = today
+    panel = window_studio.window.prompt_panel
+    said = panel.recall("a red kite", "gpt-image-1.5", {"quality": "low"})
+    assert panel.current_model().id == "gpt-image-2.6-sunburst" and panel.text() == "a red kite"
+    assert "gpt-image-1.5 is retired: recalled with gpt-image-2.6-sunburst" in said
+    assert panel.parameters.values()["quality"] == "low"
