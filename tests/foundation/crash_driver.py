@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import date
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -16,8 +15,9 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
 from dalle_studio.api import providers as p
-from dalle_studio.api.catalog import merge_models
+from dalle_studio.api.catalog import ModelChoice
 from dalle_studio.api.keys import SESSION
+from dalle_studio.api.models import spec_for
 from dalle_studio.app import build_window
 from dalle_studio.core.paths import AppPaths
 from dalle_studio.core.resources import samples_dir
@@ -45,7 +45,7 @@ async def work(studio) -> None:
     with FaultyServer() as server:
         studio.settings.set("api.providers", [p.compatible("Local", server.base_url).to_dict()])
         studio.workflow.hub.keys.save("Local", "sk-test-0123456789abcdef", SESSION)
-        choice = next(c for c in merge_models(None, today=date.today()) if c.id == "gpt-image-1")
+        choice = ModelChoice("gpt-image-1", spec_for("gpt-image-1"), True, None, False)
         server.mode = "ok"
         done = studio.workflow.start(JobKind.EDIT, "Local", choice, PROMPT_DONE, {})
         await studio.workflow.queue.wait(done)
