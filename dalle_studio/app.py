@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # loaded after the window shows (see run)
     from dalle_studio.document.document import Document
     from dalle_studio.document.early_open import EarlyOpen
     from dalle_studio.jobs.autosave import Autosaver
+    from dalle_studio.jobs.job_recovery import JobKeeper
     from dalle_studio.jobs.tasks import TaskRegistry
     from dalle_studio.jobs.workflow import Workflow
     from dalle_studio.library import Library
@@ -81,6 +82,7 @@ class Studio:
     workflow: Workflow
     workflow_ui: WorkflowUi
     autosaver: Autosaver
+    job_keeper: JobKeeper | None = None  # the jobs kept beside the autosaved picture
 
     async def shutdown(self) -> None:
         """Finish the autosave under way, cancel running jobs, close connections and stop the engine."""
@@ -179,7 +181,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
 
     yield ()
-    from dalle_studio.ui.canvas.panels import install
+    from dalle_studio.ui.canvas.panels import install, scope_canvas_keys
 
     canvas_ui = install(window, document, tools, settings)
 
@@ -187,6 +189,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     from dalle_studio.api.keys import KeyStore
     from dalle_studio.engine.supervisor import EngineSupervisor
     from dalle_studio.jobs.autosave import Autosaver
+    from dalle_studio.jobs.job_recovery import JobKeeper
     from dalle_studio.jobs.providers import ProviderHub
     from dalle_studio.jobs.workflow import Workflow
     from dalle_studio.ui.dialogs.providers import ProvidersDialog
@@ -208,11 +211,13 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
     autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
+    keeper = JobKeeper(workflow, autosaver, tasks, window)
+    scope_canvas_keys(window, canvas_ui.actions, elsewhere=("galleryDock",))
     if facts_problems:
         window.statusBar().showMessage("Model facts: " + "; ".join(facts_problems), 20000)
     settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
-                  workflow_ui, autosaver)
+                  workflow_ui, autosaver, keeper)
 
 
 async def populate_in_turns(window: MainWindow, paths: AppPaths, after_step: Callable[[], None]) -> Studio:
@@ -319,14 +324,23 @@ def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restore
         if result == QMessageBox.StandardButton.Yes:
             studio.autosaver.restore(found)
             studio.window.prompt_panel.set_text(found.prompt)
+            studio.tasks.start(restore_jobs(studio, found), "bringing back the jobs")
             then(True)
         else:
-            studio.autosaver.stop_and_clear()
+            studio.autosaver.decline(found)  # that copy only: this instance's own autosave goes on
             then(False)
 
     box.finished.connect(answered)
     box.open()
     return box
+
+
+async def restore_jobs(studio: Studio, found) -> None:
+    """The results that had arrived come back in the Results strip, jobs sent without an answer are listed as
+    interrupted (with Retry); then the crashed instance's copy goes."""
+    if studio.job_keeper is not None and found.folder is not None:
+        await studio.job_keeper.restore(found.extra, found.folder)
+    await studio.autosaver.forget_orphan(found)
 
 
 def arrange_default_layout(window: MainWindow) -> None:

@@ -5,42 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import numpy as np
-import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 
-from dalle_studio.app import build_window
-from dalle_studio.core.paths import AppPaths
 from dalle_studio.core.resources import samples_dir
 from dalle_studio.document.pixels import read
 from dalle_studio.jobs.job import JobState
-from tests.workflow.conftest import until
-
-
-@pytest.fixture
-def studio(qtbot, tmp_path, loop, engine_supervisor):
-    built = build_window(AppPaths.under(tmp_path))
-    built.workflow.hub.supervisor = engine_supervisor  # one engine process for the whole session
-    built.window.show()
-    qtbot.waitExposed(built.window)
-    built.window.activateWindow()
-    yield built
-    loop.run_until_complete(built.workflow.queue.cancel_all())
-    loop.run_until_complete(built.tasks.cancel_all())
-    for client in built.workflow.hub._clients.values():
-        loop.run_until_complete(client.aclose())
-    built.document.undo_stack.setClean()  # else closing asks whether to discard the changes
-    built.window.close()
-    built.close()
-
-
-def drag(qtbot, canvas, points):
-    """A brush drag through document points, as the artist's mouse would make it."""
-    viewport = canvas.viewport()
-    at = [canvas.mapFromScene(QPointF(x, y)) for x, y in points]
-    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=at[0])
-    for point in at[1:]:
-        qtbot.mouseMove(viewport, point)
-    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=at[-1])
+from tests.workflow.conftest import drag, until
 
 
 def test_paint_prompt_ctrl_enter_accept_and_undo(studio, qtbot, loop):
