@@ -140,7 +140,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     (or nothing), so that :func:`run` can import them off the UI thread and build each step in its own event-loop
     turn: the window keeps painting and answering while the rest loads. Modules that touch PySide6 are imported by
     the step itself, on the UI thread (see :func:`_import_all`). Returns the :class:`Studio`."""
-    yield CANVAS_STEP_IMPORTS
+    yield CANVAS_STEP_IMPORTS + CANVAS_STEP_QT_MODULES
     from dalle_studio.core.images import follow_pixel_limit
     from dalle_studio.document.document import Document
     from dalle_studio.jobs.tasks import TaskRegistry
@@ -158,7 +158,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     canvas = CanvasView(document, tools)
     window.attach(document, tasks, canvas)
 
-    yield PANELS_STEP_IMPORTS
+    yield PANELS_STEP_IMPORTS + PANELS_STEP_QT_MODULES
     from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
     from dalle_studio.api.settings import SETTINGS as API_SETTINGS
     from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
@@ -229,9 +229,14 @@ async def populate_in_turns(window: MainWindow, paths: AppPaths, after_step: Cal
     steps = populate_steps(window, paths)
     modules = next(steps)
     while True:
-        if modules:
-            await asyncio.to_thread(_import_all, modules)
-        else:
+        on_thread = tuple(m for m in modules if m.startswith(QT_FREE_PREFIXES))
+        if on_thread:
+            await asyncio.to_thread(_import_all, on_thread)
+        for name in modules:
+            if name not in on_thread:  # touches Qt: on this thread, one module a turn, so the window keeps painting
+                importlib.import_module(name)
+                await asyncio.sleep(0)
+        if not modules:
             await asyncio.sleep(0)  # one event-loop turn: paint and input between two steps
         try:
             modules = next(steps)
@@ -274,6 +279,15 @@ CANVAS_STEP_IMPORTS = ("numpy", "PIL.Image", "dalle_studio.core.images")
 PANELS_STEP_IMPORTS = ("httpx", "sqlite3", "keyring", "dalle_studio.api.keys", "dalle_studio.api.model_data",
                        "dalle_studio.api.settings", "dalle_studio.api.client", "dalle_studio.engine.supervisor",
                        "dalle_studio.library", "dalle_studio.library.settings")
+# What loads on the UI thread, one module per event-loop turn, before the step that needs it.
+CANVAS_STEP_QT_MODULES = ("dalle_studio.document.document", "dalle_studio.ui.canvas.view",
+                          "dalle_studio.ui.canvas.settings", "dalle_studio.jobs.tasks")
+PANELS_STEP_QT_MODULES = ("dalle_studio.jobs.job_recovery", "dalle_studio.jobs.spending", "dalle_studio.jobs.workflow",
+                          "dalle_studio.jobs.autosave", "dalle_studio.jobs.providers", "dalle_studio.ui.gallery.panel",
+                          "dalle_studio.ui.gallery.thumbnails", "dalle_studio.ui.gallery.wiring",
+                          "dalle_studio.ui.prompt.panel", "dalle_studio.ui.canvas.panels",
+                          "dalle_studio.ui.dialogs.providers", "dalle_studio.ui.jobs.panel",
+                          "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
 # Layers and libraries that never import Qt (import-linter holds the layers to it).
 QT_FREE_PREFIXES = ("dalle_studio.core", "dalle_studio.api", "dalle_studio.library", "dalle_studio.engine", "numpy",
                     "PIL", "cv2", "httpx", "sqlite3", "keyring", "asyncio", "logging")
