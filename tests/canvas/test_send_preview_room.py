@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QRect
 
 from dalle_studio.ui.canvas.preview import SendPreview
@@ -9,12 +10,13 @@ from dalle_studio.ui.canvas.preview import SendPreview
 from .helpers import document
 
 
-def test_the_caption_stays_below_the_picture_in_a_short_panel(qtbot, tools):
+@pytest.mark.parametrize("height", [230, 130])  # 130: what the panel gets under a Results dock on a 1000 px screen
+def test_the_caption_stays_below_the_picture_in_a_short_panel(qtbot, tools, height):
     doc = document(600, 400)
     doc.set_frame(QRect(-100, 0, 700, 400))
     preview = SendPreview(doc, tools)
     qtbot.addWidget(preview)
-    preview.resize(260, 230)
+    preview.resize(260, height)
     preview.show()
     qtbot.waitExposed(preview)
     preview.refresh()

@@ -52,7 +52,7 @@ class SendPreview(QWidget):
         self.tools = tools
         self.image = QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setMinimumSize(THUMB // 2, THUMB // 3)
+        self.image.setMinimumSize(THUMB // 5, THUMB // 10)  # small: a short panel shrinks the picture, not the caption
         # the picture takes the room the caption leaves and is scaled into it, never drawn under the caption
         self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self._rendered = QImage()
