@@ -164,6 +164,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
            "dalle_studio.ui.prompt.panel", "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
     from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
     from dalle_studio.api.settings import SETTINGS as API_SETTINGS
+    from dalle_studio.jobs.refusals import LearnedRefusals
+    from dalle_studio.jobs.request import RequestModel
     from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
     from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
     from dalle_studio.library import Library, ThumbnailStore
@@ -177,8 +179,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     facts_problems = apply_overrides(paths.config / OVERRIDE_FILE_NAME)  # the user's model facts over the bundled
     library = Library(paths.data / "library")
     thumbnails = ThumbnailCache(ThumbnailStore(paths.cache, size=settings.get("gallery.thumbnail_size")))
-    prompt_panel = PromptPanel()
-    prompt_panel.prompt.textChanged.connect(lambda: document.set_prompt(prompt_panel.text()))
+    request = RequestModel(LearnedRefusals(settings))
+    prompt_panel = PromptPanel(request)
     gallery = GalleryPanel(library, thumbnails, settings=settings)
     window.attach_panels(prompt_panel, gallery)
     connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
@@ -212,7 +214,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     gallery.run_again.connect(workflow_ui.run_again)
     providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
-    autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
+    autosaver = Autosaver(document, request, paths.data / "recovery", tasks, window)
     if facts_problems:
         window.statusBar().showMessage("Model facts: " + "; ".join(facts_problems), 20000)
     settle_layout(window)
@@ -292,7 +294,6 @@ def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restore
     def answered(result: int) -> None:
         if result == QMessageBox.StandardButton.Yes:
             studio.autosaver.restore(found)
-            studio.window.prompt_panel.set_text(found.prompt)
             then(True)
         else:
             studio.autosaver.stop_and_clear()

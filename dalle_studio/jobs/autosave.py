@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from dalle_studio.document import recovery
 from dalle_studio.document.document import Document
+from dalle_studio.jobs.request import RequestModel
 from dalle_studio.jobs.tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
@@ -19,12 +20,13 @@ DELAY_MS = 3000
 
 
 class Autosaver(QObject):
-    """Watches ``document`` and keeps its recovery copy in ``folder`` up to date."""
+    """Watches ``document`` and the prompt (in ``request``) and keeps their recovery copy in ``folder`` up to date."""
 
-    def __init__(self, document: Document, folder: Path, tasks: TaskRegistry, parent: QObject | None = None,
-                 delay_ms: int = DELAY_MS) -> None:
+    def __init__(self, document: Document, request: RequestModel, folder: Path, tasks: TaskRegistry,
+                 parent: QObject | None = None, delay_ms: int = DELAY_MS) -> None:
         super().__init__(parent)
         self.document = document
+        self.request = request
         self.folder = folder
         self.tasks = tasks
         self._timer = QTimer(self, singleShot=True, interval=delay_ms)
@@ -33,8 +35,9 @@ class Autosaver(QObject):
         self._dirty = False
         self._stopped = False
         for signal in (document.picture_changed, document.mask_changed, document.frame_changed,
-                       document.prompt_changed, document.image_replaced, document.canvas_resized):
+                       document.image_replaced, document.canvas_resized):
             signal.connect(self._changed)
+        request.changed.connect(lambda what: self._changed() if what == "prompt" else None)
 
     def _changed(self, *_args: object) -> None:
         if self.document.is_empty or self._stopped:
@@ -51,7 +54,7 @@ class Autosaver(QObject):
             return None
         self._dirty = False
         doc = self.document
-        snap = doc.snapshot()  # shares the pixels: encoding happens in the worker thread
+        snap = doc.snapshot(self.request.prompt)  # shares the pixels: encoding happens in the worker thread
         args = (self.folder, snap.picture, snap.mask, snap.frame, snap.prompt, doc.path, time.time())
         self._saving = self.tasks.start(asyncio.to_thread(recovery.save, *args), "saving the recovery copy")
         return self._saving
@@ -76,10 +79,10 @@ class Autosaver(QObject):
         return recovery.load(self.folder)
 
     def restore(self, found: recovery.Recovered) -> None:
-        """Put the recovered picture, mask, frame and prompt back into the document."""
+        """Put the recovered picture, mask and frame back into the document, and the prompt into the request."""
         doc = self.document
         doc.replace(found.picture, found.path)
         doc.set_mask(found.mask, "Recovered mask")
         if not found.frame.isEmpty():
             doc.set_frame(found.frame, "Recovered frame")
-        doc.set_prompt(found.prompt)
+        self.request.set_prompt(found.prompt)

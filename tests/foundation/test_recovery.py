@@ -26,7 +26,9 @@ def test_autosaved_work_survives_a_crash_and_is_restored(make_studio, loop):
     second.autosaver.restore(found)
     assert np.array_equal(read(second.document.image), picture)
     assert np.array_equal(read(second.document.mask), mask)
-    assert second.document.frame == QRect(10, 10, 300, 200) and second.document.prompt == "a ginger cat with a bow tie"
+    assert second.document.frame == QRect(10, 10, 300, 200)
+    assert second.window.request.prompt == "a ginger cat with a bow tie"
+    assert second.window.prompt_panel.prompt.toPlainText() == "a ginger cat with a bow tie"  # shown where it is typed
     second.autosaver.stop_and_clear()  # a clean exit
     assert make_studio().autosaver.pending() is None
 
