@@ -14,10 +14,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from dalle_studio.api.catalog import ModelChoice, merge_models, retired_note
-from dalle_studio.api.plan import LABELS, PARTIAL_IMAGES
+from dalle_studio.api.plan import PARTIAL_IMAGES
 from dalle_studio.api.providers import OPENAI
 from dalle_studio.jobs.explain import JobRefused
 from dalle_studio.jobs.job import Job, JobKind, JobResult, JobState
+from dalle_studio.jobs.refusals import describe
 from dalle_studio.jobs.tasks import TaskRegistry
 from dalle_studio.jobs.workflow import Workflow
 from dalle_studio.library import ImageRecord
@@ -152,7 +153,7 @@ class WorkflowUi(QObject):
             note = f"{choice.id} is not in the table of known models: GPT Image rules are assumed."
         learned = request.learned()
         if learned:
-            names = ", ".join(LABELS.get(name, name) for name in learned)
+            names = describe(learned)
             note = " ".join(x for x in (note, f"{provider} refused {names} for {choice.id}: no longer offered "
                                               "(<a href='forget'>forget</a>).") if x)
         hub = self.workflow.hub

@@ -198,3 +198,31 @@ def test_recall_and_the_prompt_history_set_the_request_model_and_the_panel_shows
     assert request.parameters()["quality"] == "high" and request.parameters()["n"] == 3
     request.set_prompt("typed elsewhere")  # one home: the box follows the model
     assert panel.prompt.toPlainText() == "typed elsewhere"
+
+
+def test_the_providers_dialog_lists_what_was_learned_and_forgets_it(today, qtbot):
+    from dalle_studio.ui.dialogs.providers import ProvidersDialog
+
+    window_studio, _state = today
+    panel = window_studio.window.prompt_panel
+    choose(panel, "gpt-image-2")
+    window_studio.workflow.refusals.learn("OpenAI", "gpt-image-2", "quality")  # as a healed refusal leaves it
+    window_studio.workflow.refusals.learn("OpenAI", "gpt-image-2.5-flare", "background")
+    assert not panel.parameters.form.isRowVisible(panel.parameters.quality)
+    dialog = ProvidersDialog(window_studio.workflow.hub, window_studio.window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    learned = dialog.learned.list
+    texts = [learned.item(i).text() for i in range(learned.count())]
+    assert texts == ["OpenAI · gpt-image-2: Quality", "OpenAI · gpt-image-2.5-flare: Background"]
+    assert not dialog.learned.forget_button.isEnabled()
+    first = learned.visualItemRect(learned.item(0)).center()
+    qtbot.mouseClick(learned.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.mouseClick(dialog.learned.forget_button, Qt.MouseButton.LeftButton)
+    assert window_studio.workflow.refusals.of("OpenAI", "gpt-image-2") == ()
+    assert window_studio.workflow.refusals.of("OpenAI", "gpt-image-2.5-flare") == ("background",)
+    assert [learned.item(i).text() for i in range(learned.count())] == ["OpenAI · gpt-image-2.5-flare: Background"]
+    assert panel.parameters.form.isRowVisible(panel.parameters.quality)  # offered again in the window
+    assert "refused" not in panel.model_note.text()
+    qtbot.mouseClick(dialog.learned.forget_all_button, Qt.MouseButton.LeftButton)
+    assert window_studio.workflow.refusals.all() == [] and learned.item(0).text() == "Nothing refused so far."
