@@ -1,12 +1,16 @@
-"""Fill quality: hide regions of the sample photos, fill them with each method, compare with the hidden truth.
+"""Fill quality: hide regions of pictures whose truth is known, fill them, compare with the truth (hole only).
 
-Figures: ``engine_psnr_<method>`` (dB, over the hole's pixels), ``engine_ssim_<method>`` (over the hole's bounding
-box), ``engine_fill_<method>_s`` (mean seconds per fill), for thin scribbles and large blobs together and for each
-kind (``_thin`` / ``_large`` suffix). ``telea`` is the baseline; ``auto`` is what the engine does.
+The set (``benchmarks/_fill_set.py``): the sample photos and made pictures (bricks, a street scene, grass), each with
+two holes of three kinds: ``large`` (a blob of 10-25 %), ``thin`` (strokes), ``outpaint`` (a 20-25 % band along a
+side). Methods: ``auto`` (what the engine does), ``patchmatch`` (the pypatchmatch library alone), ``telea`` (OpenCV)
+and, for bands, ``mirror`` (mirror-padding + Telea, the usual classical outpainting).
 
-Reduced resolution: ``engine_psnr_auto_1024`` / ``engine_psnr_patchmatch_fullres_1024`` (and SSIM, seconds) fill the
-same large holes in the photos scaled to 1024 px, once as the engine does (PatchMatch on the neighbourhood scaled to
-its budget) and once at full resolution, to show what working smaller costs.
+Figures (medians over the cases; the headline ones with their min and max):
+- ``engine_psnr_large_gain_db``: auto - patchmatch on large holes (dB), ``engine_ssim_large_gain`` the same for SSIM;
+- ``engine_psnr_outpaint_gain_db``: auto - mirror on bands;
+- ``engine_seam_ratio`` / ``engine_detail_ratio``: auto's seam and detail figures over the truth's, large and
+  outpaint holes together (baselines ``_patchmatch``);
+- ``engine_psnr_<method>_<kind>``, ``engine_ssim_<method>_<kind>``, ``engine_fill_<method>_<kind>_s``.
 """
 
 from __future__ import annotations
@@ -14,115 +18,61 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-import cv2
 import numpy as np
 
+from benchmarks import _fill_set as fs
+from benchmarks._util import report_median
 from dalle_studio.engine import fill
 
-SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
-METHODS: tuple[str, ...] = ("telea", "ns", "fsr", "shiftmap", "patchmatch", "auto")
+Filler = Callable[[np.ndarray, np.ndarray], np.ndarray]
+FILLERS: dict[str, Filler] = {
+    "auto": lambda image, hole: fill.fill(image, hole, None, seed=1),
+    "patchmatch": lambda image, hole: fill.fill(image, hole, "patchmatch", seed=1),
+    "telea": lambda image, hole: fill.fill(image, hole, "telea"),
+    "mirror": fs.mirror_telea,
+}
 
 
-def load_samples() -> list[tuple[str, np.ndarray]]:
-    """The sample photos as RGB arrays, by file stem."""
-    photos = []
-    for path in sorted(SAMPLES.iterdir()):
-        if path.suffix.lower() in {".png", ".jpg", ".jpeg"}:
-            bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
-            photos.append((path.stem, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)))
-    return photos
-
-
-def large_hole(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """An ellipse covering about 6 % of the picture, away from the border."""
-    height, width = shape
-    hole = np.zeros(shape, np.uint8)
-    axes = (int(width * 0.17), int(height * 0.12))
-    centre = (int(rng.integers(axes[0] + 8, width - axes[0] - 8)), int(rng.integers(axes[1] + 8, height - axes[1] - 8)))
-    cv2.ellipse(hole, centre, axes, float(rng.uniform(0, 180)), 0, 360, 1, -1)
-    return hole > 0
-
-
-def thin_hole(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """A scribble: a few 7-pixel-wide random strokes."""
-    height, width = shape
-    hole = np.zeros(shape, np.uint8)
-    points = np.stack([rng.integers(0, width, 8), rng.integers(0, height, 8)], axis=1).astype(np.int32)
-    cv2.polylines(hole, [points], False, 1, 7)
-    return hole > 0
-
-
-def psnr(truth: np.ndarray, filled: np.ndarray, hole: np.ndarray) -> float:
-    """Peak signal-to-noise ratio over the hole's pixels, in dB."""
-    diff = truth[hole].astype(np.float64) - filled[hole].astype(np.float64)
-    mse = float(np.mean(diff**2))
-    return 99.0 if mse == 0 else 10.0 * np.log10(255.0**2 / mse)
-
-
-def ssim(truth: np.ndarray, filled: np.ndarray, hole: np.ndarray) -> float:
-    """Mean structural similarity (Gaussian window 11, sigma 1.5, on luma) over the hole's bounding box."""
-    ys, xs = np.nonzero(hole)
-    box = (slice(max(0, ys.min() - 5), ys.max() + 6), slice(max(0, xs.min() - 5), xs.max() + 6))
-    a = cv2.cvtColor(truth, cv2.COLOR_RGB2GRAY).astype(np.float64)
-    b = cv2.cvtColor(filled, cv2.COLOR_RGB2GRAY).astype(np.float64)
-    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
-
-    def blur(x: np.ndarray) -> np.ndarray:
-        return cv2.GaussianBlur(x, (11, 11), 1.5)
-
-    mu_a, mu_b = blur(a), blur(b)
-    var_a, var_b = blur(a * a) - mu_a**2, blur(b * b) - mu_b**2
-    cov = blur(a * b) - mu_a * mu_b
-    ssim_map = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))
-    return float(ssim_map[box].mean())
+def measure(case: fs.Case, method: str) -> dict[str, float]:
+    start = time.perf_counter()
+    result = FILLERS[method](case.damaged, case.hole)
+    seconds = time.perf_counter() - start
+    return {
+        "psnr": fs.psnr(case.truth, result, case.hole), "ssim": fs.ssim(case.truth, result, case.hole),
+        "seam": fs.seam(result, case.hole) / max(fs.seam(case.truth, case.hole), 1e-6),
+        "detail": fs.detail(result, case.hole) / max(fs.detail(case.truth, case.hole), 1e-6), "s": seconds,
+    }
 
 
 def run(report: Callable[..., None]) -> None:
-    rng = np.random.default_rng(4)
-    cases = []
-    for name, photo in load_samples():
-        for kind, make in (("large", large_hole), ("thin", thin_hole)):
-            for _ in range(2):
-                cases.append((name, kind, photo, make(photo.shape[:2], rng)))
-    for method in METHODS:
-        scores: dict[str, list[tuple[float, float, float]]] = {"large": [], "thin": []}
-        for _name, kind, photo, hole in cases:
-            damaged = photo.copy()
-            damaged[hole] = 255
-            start = time.perf_counter()
-            result = fill.fill(damaged, hole, None if method == "auto" else method, seed=1)  # type: ignore[arg-type]
-            seconds = time.perf_counter() - start
-            scores[kind].append((psnr(photo, result, hole), ssim(photo, result, hole), seconds))
-        every = scores["large"] + scores["thin"]
-        report(f"engine_psnr_{method}", statistics.mean(s[0] for s in every), "dB")
-        report(f"engine_ssim_{method}", statistics.mean(s[1] for s in every))
-        report(f"engine_fill_{method}_s", statistics.mean(s[2] for s in every), "s")
-        for kind, rows in scores.items():
-            if not rows:
+    fill.fill(np.zeros((64, 64, 3), np.uint8), np.pad(np.ones((24, 24), bool), 20), None)  # compile / load the JIT
+    rows: list[tuple[str, str, dict[str, dict[str, float]]]] = []
+    for case in fs.cases():
+        methods = ["auto", "patchmatch", "telea"] + (["mirror"] if case.kind == "outpaint" else [])
+        rows.append((case.picture, case.kind, {m: measure(case, m) for m in methods}))
+
+    def values(kinds: tuple[str, ...], fn: Callable[[dict[str, dict[str, float]]], float]) -> list[float]:
+        return [fn(scores) for _, kind, scores in rows if kind in kinds]
+
+    def headline(name: str, numbers: list[float], unit: str = "") -> None:
+        report_median(report, name, numbers, unit)
+
+    headline("engine_psnr_large_gain_db", values(("large",), lambda s: s["auto"]["psnr"] - s["patchmatch"]["psnr"]),
+             "dB")
+    headline("engine_ssim_large_gain", values(("large",), lambda s: s["auto"]["ssim"] - s["patchmatch"]["ssim"]))
+    headline("engine_psnr_outpaint_gain_db",
+             values(("outpaint",), lambda s: s["auto"]["psnr"] - s["mirror"]["psnr"]), "dB")
+    for method in ("auto", "patchmatch"):
+        suffix = "" if method == "auto" else "_patchmatch"
+        headline(f"engine_seam_ratio{suffix}", values(("large", "outpaint"), lambda s, m=method: s[m]["seam"]))
+        headline(f"engine_detail_ratio{suffix}", values(("large", "outpaint"), lambda s, m=method: s[m]["detail"]))
+    for kind in ("large", "thin", "outpaint"):
+        for method in ("auto", "patchmatch", "telea", "mirror"):
+            if method == "mirror" and kind != "outpaint":
                 continue
-            report(f"engine_psnr_{method}_{kind}", statistics.mean(s[0] for s in rows), "dB")
-            report(f"engine_ssim_{method}_{kind}", statistics.mean(s[1] for s in rows))
-            report(f"engine_fill_{method}_{kind}_s", statistics.mean(s[2] for s in rows), "s")
-    _reduced_resolution(report, rng)
-
-
-def _reduced_resolution(report: Callable[..., None], rng: np.random.Generator) -> None:
-    """Large holes at 1024 px: the engine's reduced-resolution PatchMatch against full-resolution PatchMatch."""
-    rows: dict[str, list[tuple[float, float, float]]] = {"auto": [], "patchmatch_fullres": []}
-    for _name, photo in load_samples():
-        scale = 1024 / max(photo.shape[:2])
-        big = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_LANCZOS4)
-        hole = large_hole(big.shape[:2], rng)
-        damaged = big.copy()
-        damaged[hole] = 255
-        for label, budget in (("auto", None), ("patchmatch_fullres", 10**9)):
-            start = time.perf_counter()
-            result = fill.fill(damaged, hole, "patchmatch", seed=1, budget_px=budget)
-            seconds = time.perf_counter() - start
-            rows[label].append((psnr(big, result, hole), ssim(big, result, hole), seconds))
-    for label, values in rows.items():
-        report(f"engine_psnr_{label}_1024", statistics.mean(v[0] for v in values), "dB")
-        report(f"engine_ssim_{label}_1024", statistics.mean(v[1] for v in values))
-        report(f"engine_fill_{label}_1024_s", statistics.mean(v[2] for v in values), "s")
+            report(f"engine_psnr_{method}_{kind}", statistics.median(values((kind,), lambda s, m=method: s[m]["psnr"])),
+                   "dB")
+            report(f"engine_ssim_{method}_{kind}", statistics.median(values((kind,), lambda s, m=method: s[m]["ssim"])))
+            report(f"engine_fill_{method}_{kind}_s", statistics.median(values((kind,), lambda s, m=method: s[m]["s"])),
+                   "s")

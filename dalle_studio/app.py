@@ -34,9 +34,11 @@ if TYPE_CHECKING:  # loaded after the window shows (see run)
     from dalle_studio.document.document import Document
     from dalle_studio.document.early_open import EarlyOpen
     from dalle_studio.jobs.autosave import Autosaver
+    from dalle_studio.jobs.job_recovery import JobKeeper
     from dalle_studio.jobs.tasks import TaskRegistry
     from dalle_studio.jobs.workflow import Workflow
     from dalle_studio.library import Library
+    from dalle_studio.ui.canvas.draft_preview import DraftPreview
     from dalle_studio.ui.canvas.panels import CanvasUi
     from dalle_studio.ui.canvas.tool_state import CanvasTools
     from dalle_studio.ui.gallery.panel import GalleryPanel
@@ -80,6 +82,7 @@ class Studio:
     workflow: Workflow
     workflow_ui: WorkflowUi
     autosaver: Autosaver
+    job_keeper: JobKeeper | None = None  # the jobs kept beside the autosaved picture
 
     async def shutdown(self) -> None:
         """Finish the autosave under way, cancel running jobs, close connections and stop the engine."""
@@ -133,11 +136,11 @@ def populate(window: MainWindow, paths: AppPaths) -> Studio:
 
 
 def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, ...], None, Studio]:
-    """:func:`populate` in steps, the canvas first. Before each step it yields the modules the step imports (or
-    nothing), so that :func:`run` can import them off the UI thread and build each step in its own event-loop
-    turn: the window keeps painting and answering while the rest loads. Returns the :class:`Studio`."""
-    yield ("dalle_studio.document.document", "dalle_studio.ui.canvas.view", "dalle_studio.ui.canvas.settings",
-           "dalle_studio.ui.picture_files", "dalle_studio.jobs.tasks")
+    """:func:`populate` in steps, the canvas first. Before each step it yields the Qt-free modules the step needs
+    (or nothing), so that :func:`run` can import them off the UI thread and build each step in its own event-loop
+    turn: the window keeps painting and answering while the rest loads. Modules that touch PySide6 are imported by
+    the step itself, on the UI thread (see :func:`_import_all`). Returns the :class:`Studio`."""
+    yield CANVAS_STEP_IMPORTS + CANVAS_STEP_QT_MODULES
     from dalle_studio.core.images import follow_pixel_limit
     from dalle_studio.document.document import Document
     from dalle_studio.jobs.tasks import TaskRegistry
@@ -155,13 +158,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     canvas = CanvasView(document, tools)
     window.attach(document, tasks, canvas)
 
-    yield ("dalle_studio.api.keys", "dalle_studio.api.model_data", "dalle_studio.api.settings",
-           "dalle_studio.engine.supervisor",
-           "dalle_studio.jobs.autosave", "dalle_studio.jobs.providers", "dalle_studio.jobs.spending",
-           "dalle_studio.jobs.workflow", "dalle_studio.library", "dalle_studio.library.settings",
-           "dalle_studio.ui.canvas.panels", "dalle_studio.ui.dialogs.providers", "dalle_studio.ui.gallery.panel",
-           "dalle_studio.ui.gallery.thumbnails", "dalle_studio.ui.gallery.wiring", "dalle_studio.ui.jobs.panel",
-           "dalle_studio.ui.prompt.panel", "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
+    yield PANELS_STEP_IMPORTS + PANELS_STEP_QT_MODULES
     from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
     from dalle_studio.api.settings import SETTINGS as API_SETTINGS
     from dalle_studio.jobs.refusals import LearnedRefusals
@@ -186,7 +183,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
 
     yield ()
-    from dalle_studio.ui.canvas.panels import install
+    from dalle_studio.ui.canvas.panels import install, scope_canvas_keys
 
     canvas_ui = install(window, document, tools, settings)
 
@@ -194,6 +191,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     from dalle_studio.api.keys import KeyStore
     from dalle_studio.engine.supervisor import EngineSupervisor
     from dalle_studio.jobs.autosave import Autosaver
+    from dalle_studio.jobs.job_recovery import JobKeeper
     from dalle_studio.jobs.providers import ProviderHub
     from dalle_studio.jobs.workflow import Workflow
     from dalle_studio.ui.dialogs.providers import ProvidersDialog
@@ -214,12 +212,14 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     gallery.run_again.connect(workflow_ui.run_again)
     providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
-    autosaver = Autosaver(document, request, paths.data / "recovery", tasks, window)
+    autosaver = Autosaver(document, paths.data / "recovery", tasks, window, request=request)
+    keeper = JobKeeper(workflow, autosaver, tasks, window)
+    scope_canvas_keys(window, canvas_ui.actions, elsewhere=("galleryDock",))
     if facts_problems:
         window.statusBar().showMessage("Model facts: " + "; ".join(facts_problems), 20000)
     settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
-                  workflow_ui, autosaver)
+                  workflow_ui, autosaver, keeper)
 
 
 async def populate_in_turns(window: MainWindow, paths: AppPaths, after_step: Callable[[], None]) -> Studio:
@@ -231,9 +231,14 @@ async def populate_in_turns(window: MainWindow, paths: AppPaths, after_step: Cal
     steps = populate_steps(window, paths)
     modules = next(steps)
     while True:
-        if modules:
-            await asyncio.to_thread(_import_all, modules)
-        else:
+        on_thread = tuple(m for m in modules if m.startswith(QT_FREE_PREFIXES))
+        if on_thread:
+            await asyncio.to_thread(_import_all, on_thread)
+        for name in modules:
+            if name not in on_thread:  # touches Qt: on this thread, one module a turn, so the window keeps painting
+                importlib.import_module(name)
+                await asyncio.sleep(0)
+        if not modules:
             await asyncio.sleep(0)  # one event-loop turn: paint and input between two steps
         try:
             modules = next(steps)
@@ -241,6 +246,21 @@ async def populate_in_turns(window: MainWindow, paths: AppPaths, after_step: Cal
             after_step()
             return done.value
         after_step()
+
+
+def _draft_preview(window: MainWindow, early: EarlyOpen | None) -> DraftPreview | None:
+    """With a picture on the command line, the canvas's place shows its draft as soon as it is decoded, before the
+    canvas itself loads (see ``ui.canvas.draft_preview``); the full decode starts once the draft is on screen."""
+    if early is None:
+        return None
+    from dalle_studio.ui.canvas.draft_preview import DraftPreview
+
+    preview = DraftPreview()
+    window.setCentralWidget(preview)
+    preview.first_painted.connect(early.go_on)
+    mailbox = preview.mailbox  # held by the callback: a draft decoded after the canvas came goes nowhere
+    early.draft.add_done_callback(lambda done: mailbox.arrived.emit(done.result()))
+    return preview
 
 
 def _import_while_painting(app: QApplication, modules: tuple[str, ...]) -> None:
@@ -255,8 +275,33 @@ def _import_while_painting(app: QApplication, modules: tuple[str, ...]) -> None:
         worker.join(0.002)
 
 
+# What loads on a worker thread while the window paints: for the event loop, then before the canvas and the panels.
+LOOP_IMPORTS = ("asyncio", "logging.handlers")
+CANVAS_STEP_IMPORTS = ("numpy", "PIL.Image", "dalle_studio.core.images")
+PANELS_STEP_IMPORTS = ("httpx", "sqlite3", "keyring", "dalle_studio.api.keys", "dalle_studio.api.model_data",
+                       "dalle_studio.api.settings", "dalle_studio.api.client", "dalle_studio.engine.supervisor",
+                       "dalle_studio.library", "dalle_studio.library.settings")
+# What loads on the UI thread, one module per event-loop turn, before the step that needs it.
+CANVAS_STEP_QT_MODULES = ("dalle_studio.document.document", "dalle_studio.ui.canvas.view",
+                          "dalle_studio.ui.canvas.settings", "dalle_studio.jobs.tasks")
+PANELS_STEP_QT_MODULES = ("dalle_studio.jobs.job_recovery", "dalle_studio.jobs.spending", "dalle_studio.jobs.workflow",
+                          "dalle_studio.jobs.autosave", "dalle_studio.jobs.providers", "dalle_studio.ui.gallery.panel",
+                          "dalle_studio.ui.gallery.thumbnails", "dalle_studio.ui.gallery.wiring",
+                          "dalle_studio.ui.prompt.panel", "dalle_studio.ui.canvas.panels",
+                          "dalle_studio.ui.dialogs.providers", "dalle_studio.ui.jobs.panel",
+                          "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
+# Layers and libraries that never import Qt (import-linter holds the layers to it).
+QT_FREE_PREFIXES = ("dalle_studio.core", "dalle_studio.api", "dalle_studio.library", "dalle_studio.engine", "numpy",
+                    "PIL", "cv2", "httpx", "sqlite3", "keyring", "asyncio", "logging")
+
+
 def _import_all(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` (called on a worker thread). Only Qt-free ones: PySide6 creates its Python types lazily,
+    and two threads doing so at once (a Qt subclass defined on import here while the UI thread paints) crash the
+    process. Those modules are imported by the UI thread, one step per event-loop turn."""
     for name in modules:
+        if not name.startswith(QT_FREE_PREFIXES) or name == "dalle_studio":
+            raise ValueError(f"{name} may touch Qt: import it on the UI thread")
         importlib.import_module(name)
 
 
@@ -294,14 +339,23 @@ def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restore
     def answered(result: int) -> None:
         if result == QMessageBox.StandardButton.Yes:
             studio.autosaver.restore(found)
+            studio.tasks.start(restore_jobs(studio, found), "bringing back the jobs")
             then(True)
         else:
-            studio.autosaver.stop_and_clear()
+            studio.autosaver.decline(found)  # that copy only: this instance's own autosave goes on
             then(False)
 
     box.finished.connect(answered)
     box.open()
     return box
+
+
+async def restore_jobs(studio: Studio, found) -> None:
+    """The results that had arrived come back in the Results strip, jobs sent without an answer are listed as
+    interrupted (with Retry); then the crashed instance's copy goes."""
+    if studio.job_keeper is not None and found.folder is not None:
+        await studio.job_keeper.restore(found.extra, found.folder)
+    await studio.autosaver.forget_orphan(found)
 
 
 def arrange_default_layout(window: MainWindow) -> None:
@@ -367,8 +421,6 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     after the first paint, its imports off the UI thread, the canvas first so the picture can be painted on it
     while the gallery, the panels and the workflow are still loading."""
     paths = AppPaths.default().ensure()
-    setup_logging(paths.log_file)
-    log.info("%s %s starting", APP_NAME, __version__)
     settings = Settings.load(paths.settings_file)
     if image and early is None:
         from dalle_studio.document.early_open import EarlyOpen
@@ -382,14 +434,24 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     icon = resources_dir() / "icons" / "dalle-studio.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    # The style and palette before any widget exists: set later, they would re-polish every widget of the window.
+    scheme = follow_color_scheme(app, settings)  # parented to the app: follows the setting until the app quits
     window = create_window(paths, settings)
-    follow_color_scheme(app, window.settings)  # parented to the app: follows the setting until the app quits
+    preview = _draft_preview(window, early)
+    probe = StartupProbe(app) if os.environ.get(QUIT_WHEN_SHOWN_ENV) else None
+    if probe and early is not None:  # watched from the first frame on: the draft may be in it
+        probe.when_painted(window, lambda: preview.has_picture() if window.canvas is None
+                           else not window.canvas.content_rect().isEmpty(), "picture shown")
+        probe.when_painted(window, lambda: window.document is not None and not window.document.is_empty,
+                           "picture full")
     window.show()
     app.processEvents()  # on screen now; what follows fills it in
-    probe = StartupProbe(app) if os.environ.get(QUIT_WHEN_SHOWN_ENV) else None
     if probe:
         probe.shown()
-    _import_while_painting(app, ("asyncio", "qasync"))
+    _import_while_painting(app, LOOP_IMPORTS)
+    setup_logging(paths.log_file)  # after the first frame: the log file's handler needs socket, pickle, queue
+    log.info("%s %s starting", APP_NAME, __version__)
+    scheme.announce()
     import asyncio
 
     import qasync
@@ -415,11 +477,6 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
 
     if early is not None:
         early.draft.add_done_callback(lambda _: loop.call_soon_threadsafe(show_draft))
-        if probe:
-            probe.when_painted(window, lambda: window.canvas is not None and not window.canvas.content_rect()
-                               .isEmpty(), "picture shown")
-            probe.when_painted(window, lambda: window.document is not None and not window.document.is_empty,
-                               "picture full")
 
     def open_picture(restored: bool) -> None:
         if early is not None and not restored:

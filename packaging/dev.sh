@@ -57,7 +57,15 @@ case "$cmd" in
   start|run)
     setup
     if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} && -z ${QT_QPA_PLATFORM:-} && $(uname) == Linux ]]; then
-      echo "no display found (DISPLAY is unset): start a desktop session, or try ../shared/tools/screen start" >&2
+      cat >&2 <<'MESSAGE'
+No display: DISPLAY and WAYLAND_DISPLAY are unset, so there is no screen to show the window on.
+  - On a desktop: run this from a terminal inside your desktop session.
+  - Over SSH: connect with "ssh -X" (X forwarding), which sets DISPLAY.
+  - Without a screen (a server, CI): run it on a virtual screen with
+        xvfb-run -a bash packaging/dev.sh start
+    (install it with: sudo apt-get install xvfb), or only check that it starts with
+        QT_QPA_PLATFORM=offscreen bash packaging/dev.sh start
+MESSAGE
       exit 2
     fi
     exec "$VENV/bin/dalle-studio" "$@" ;;

@@ -26,10 +26,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, PngImagePlugin
+from PIL import PngImagePlugin
 
 from dalle_studio.api.client import ImagesClient
-from dalle_studio.api.errors import ImagesAPIError, RequestValidationError
+from dalle_studio.api.errors import ImagesAPIError, RequestValidationError, UndecodableImageError
 from dalle_studio.api.keys import KeyStore
 from dalle_studio.api.models import spec_for
 from dalle_studio.api.plan import (
@@ -45,11 +45,11 @@ from dalle_studio.api.plan import (
 from dalle_studio.api.prepare import PreparationError, prepare_edit
 from dalle_studio.api.pricing import actual_cost, estimate_cost
 from dalle_studio.api.providers import COMPATIBLE, OPENAI_BASE_URL, Provider, azure, openai
-from dalle_studio.api.requests import VARIATION_PROMPT, EditRequest, GenerateRequest, VariationRequest
-from dalle_studio.api.results import ImagesResult
+from dalle_studio.api.requests import VARIATION_PROMPT, EditRequest, GenerateRequest, VariationRequest, image_format
+from dalle_studio.api.results import RESULT_MAX_PIXELS, ImagesResult
 from dalle_studio.api.transport import RetryPolicy
 from dalle_studio.core.atomic import atomic_write_bytes
-from dalle_studio.core.images import ImageOpenError
+from dalle_studio.core.images import ImageOpenError, open_image, pixel_limit
 from dalle_studio.core.paths import AppPaths
 
 _EXT = {"png": "png", "jpeg": "jpg", "webp": "webp"}
@@ -78,7 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--key-env", default=None, help="environment variable holding the key (default "
                        "OPENAI_API_KEY, or AZURE_OPENAI_API_KEY for Azure)")
     where.add_argument("--max-retries", type=int, default=2)
-    where.add_argument("--timeout", type=float, default=600.0, help="seconds per request")
+    where.add_argument("--timeout", type=float, default=600.0,
+                       help="the longest one request may take in all, in seconds, from sending it to the last byte "
+                       "of its answer (default 600; a retry starts afresh; with --partial-images each partial image "
+                       "starts the clock again, up to 3 times)")
+    where.add_argument("--idle-timeout", type=float, default=60.0,
+                       help="once an answer has begun to arrive, give up when nothing more comes for this many "
+                       "seconds (default 60)")
 
     gpt = argparse.ArgumentParser(add_help=False)
     gpt.add_argument("--quality", default=None)
@@ -128,10 +134,25 @@ def png_with_metadata(data: bytes, params: dict[str, Any]) -> bytes:
     summary = ", ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in params.items() if k != "prompt")
     info.add_itxt("parameters", f"{params.get('prompt', '')}\n{summary}")
     info.add_itxt("dalle-studio", json.dumps(params, ensure_ascii=False))
-    with Image.open(io.BytesIO(data)) as img:
-        buf = io.BytesIO()
-        img.save(buf, "PNG", pnginfo=info)
+    opened = open_image(data, "The result", max_pixels=max(pixel_limit(), RESULT_MAX_PIXELS))
+    picture = opened.rgba if opened.had_alpha else opened.rgba.convert("RGB")
+    buf = io.BytesIO()
+    picture.save(buf, "PNG", pnginfo=info)
     return buf.getvalue()
+
+
+def keep_undecodable(error: UndecodableImageError, out: Path, command: str) -> list[Path]:
+    """Write the bytes of pictures that did not decode into ``out`` as they arrived (they were paid for, and may
+    be worth showing the provider), named ``...-undecodable-N.ext``; record the paths on ``error``."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    paths = []
+    for i, data in enumerate(error.pictures, start=1):
+        fmt = image_format(data) or "bin"
+        path = out / f"{stamp}-{command}-undecodable-{i}.{_EXT.get(fmt, fmt)}"
+        atomic_write_bytes(path, data)
+        paths.append(path)
+    error.kept_at = tuple(str(p) for p in paths)
+    return paths
 
 
 def _write(result: ImagesResult, out: Path, command: str, params: dict[str, Any]) -> list[Path]:
@@ -196,7 +217,7 @@ async def _run(args: argparse.Namespace) -> tuple[ImagesResult, dict[str, Any]]:
     def progress(partial: Any) -> None:
         print(f"partial image {partial.index + 1} received", file=sys.stderr)
 
-    async with ImagesClient(provider, key, timeout=args.timeout,
+    async with ImagesClient(provider, key, timeout=args.timeout, idle_timeout=args.idle_timeout,
                             retry=RetryPolicy(max_retries=args.max_retries)) as client:
         if isinstance(request, GenerateRequest):
             result = await client.generate(request, on_partial=progress, per_request=plan.per_request)
@@ -207,6 +228,17 @@ async def _run(args: argparse.Namespace) -> tuple[ImagesResult, dict[str, Any]]:
     return result, params
 
 
+def _report_kept(error: UndecodableImageError, args: argparse.Namespace) -> None:
+    """Keep the bytes of pictures that did not decode beside the results, and say where."""
+    try:
+        paths = keep_undecodable(error, args.out, args.command)
+    except OSError as exc:
+        print(f"error: the bytes received could not be kept in {args.out}: {exc}", file=sys.stderr)
+        return
+    for path in paths:
+        print(f"error: the provider's bytes (not a usable picture) were kept as {path}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; see :func:`build_parser` for the options."""
     args = build_parser().parse_args(argv)
@@ -215,6 +247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RequestValidationError, PreparationError, ImageOpenError, PlanError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except UndecodableImageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        _report_kept(exc, args)
+        return 1
     except ImagesAPIError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -225,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(path)
     for error in result.errors:
         print(f"one of the requests failed: {error}", file=sys.stderr)
+        if isinstance(error, UndecodableImageError):
+            _report_kept(error, args)
     cost = actual_cost(params["model"], result.usage, n=len(result.images), size=params.get("size"),
                        quality=params.get("quality"))
     if cost is not None:

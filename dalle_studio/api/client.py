@@ -6,7 +6,9 @@ Public API:
   ``vary(request)``, ``list_models()``, ``models(today)``, ``prepare_edit(...)``,
   ``per_request_limit(spec)``, ``aclose()`` (also an async context manager). ``timeout`` applies when the client
   creates its own ``httpx.AsyncClient``; a passed-in ``http`` client keeps its own settings.
-- :data:`DEFAULT_TIMEOUT` — 600 s overall, 5 s to connect (the SDK's).
+- :data:`DEFAULT_TIMEOUT` — 600 s for one attempt of a request in all, 5 s to connect; ``timeout`` is that
+  deadline (see :func:`dalle_studio.api.transport.send`), ``idle_timeout`` (:data:`DEFAULT_IDLE_TIMEOUT`, 60 s)
+  the longest silence once an answer's body has begun; a stream's deadline restarts at each partial image.
 
 Contract: requests are validated against the model before anything is sent; JSON and multipart bodies are what the
 official SDK sends; retries follow the SDK; ``n`` beyond what the model (or provider) makes per request is reached
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -34,6 +37,7 @@ from dalle_studio.api.errors import (
     AuthenticationError,
     ImagesAPIError,
     PermissionDeniedError,
+    UndecodableImageError,
 )
 from dalle_studio.api.keys import SecretKey
 from dalle_studio.api.models import ModelSpec
@@ -45,6 +49,7 @@ from dalle_studio.api.results import (
     ResultImage,
     Usage,
     decode_b64_image,
+    undecodable,
     usage_from,
 )
 from dalle_studio.api.streaming import PartialCallback, read_image_stream
@@ -52,18 +57,24 @@ from dalle_studio.api.transport import RetryPolicy, is_event_stream, read_json, 
 from dalle_studio.api.validation import MAX_N
 
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_IDLE_TIMEOUT = 60.0  # once an answer's body has begun, the longest silence before giving up
 
 
-def _result(images: list[ResultImage], payload: dict[str, Any], *, created: Any, model: str,
-            usage: Usage | None) -> ImagesResult:
-    """An :class:`ImagesResult` with the settings the server reports it used (size, quality, background, format)."""
+def _result(decoded: list[ResultImage | UndecodableImageError], payload: dict[str, Any], *, created: Any,
+            model: str, usage: Usage | None) -> ImagesResult:
+    """An :class:`ImagesResult` with the settings the server reports it used (size, quality, background, format).
+    Pictures that did not decode are its ``errors`` beside the good ones, or raised when there are none."""
     def text(key: str) -> str | None:
         value = payload.get(key)
         return value if isinstance(value, str) else None
 
-    return ImagesResult(images=tuple(images), created=created if isinstance(created, int) else None, model=model,
+    images = tuple(d for d in decoded if isinstance(d, ResultImage))
+    errors = tuple(d for d in decoded if isinstance(d, UndecodableImageError))
+    if errors and not images:
+        raise errors[0]
+    return ImagesResult(images=images, created=created if isinstance(created, int) else None, model=model,
                         size=text("size"), quality=text("quality"), background=text("background"),
-                        output_format=text("output_format"), usage=usage)
+                        output_format=text("output_format"), usage=usage, errors=errors)
 
 
 class ImagesClient:
@@ -71,11 +82,18 @@ class ImagesClient:
 
     def __init__(self, provider: Provider, api_key: SecretKey | str | None = None, *,
                  http: httpx.AsyncClient | None = None, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-                 retry: RetryPolicy | None = None, max_concurrency: int = 8,
+                 idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT, retry: RetryPolicy | None = None,
+                 max_concurrency: int = 8,
                  max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES, user_agent: str = "DALL-E-Studio") -> None:
         self.provider = provider
         self._key = SecretKey(api_key) if isinstance(api_key, str) else api_key
         self._own_http = http is None
+        if not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout, connect=DEFAULT_TIMEOUT.connect)
+        # The deadline of one attempt (the Preferences' request timeout); httpx's own read limit is the same, so it
+        # never cuts a request short while the provider is (silently) making the picture.
+        self.deadline: float | None = timeout.read
+        self.idle_timeout = idle_timeout
         self._http = http or httpx.AsyncClient(timeout=timeout, headers={"User-Agent": user_agent})
         self.retry = retry or RetryPolicy()
         self.max_concurrency = max(1, max_concurrency)
@@ -182,7 +200,8 @@ class ImagesClient:
 
         async def one(index: int, count: int) -> ImagesResult:
             async with gate:
-                return await self._once(dataclasses.replace(request, n=count), spec, on_partial, index)
+                part = _seed_offset(dataclasses.replace(request, n=count), sum(counts[:index]))
+                return await self._once(part, spec, on_partial, index)
 
         outcomes = await asyncio.gather(*(one(i, c) for i, c in enumerate(counts)), return_exceptions=True)
         results = [o for o in outcomes if isinstance(o, ImagesResult)]
@@ -191,7 +210,11 @@ class ImagesClient:
             if not isinstance(error, Exception):
                 raise error  # cancellation and the like
         if not results:
-            raise errors[0]
+            first = errors[0]
+            if isinstance(first, UndecodableImageError):  # keep every paid-for picture, not the first request's
+                first.pictures = tuple(p for err in errors if isinstance(err, UndecodableImageError)
+                                       for p in err.pictures)
+            raise first
         usages = [r.usage for r in results if r.usage is not None]
         usage = None
         for u in usages:
@@ -200,7 +223,7 @@ class ImagesClient:
         return dataclasses.replace(
             first, images=tuple(img for r in results for img in r.images), usage=usage,
             attempts=sum(r.attempts for r in results) + sum(getattr(e, "attempts", 1) for e in errors),
-            errors=tuple(e for e in errors if isinstance(e, Exception)),
+            errors=tuple(e for r in results for e in r.errors) + tuple(e for e in errors if isinstance(e, Exception)),
         )
 
     def _build(self, method: str, endpoint: str, model: str | None = None, **kw: Any) -> httpx.Request:
@@ -222,7 +245,8 @@ class ImagesClient:
                     index: int) -> ImagesResult:
         streaming = bool(getattr(request, "stream", False))
         response, attempts = await send(self._http, self._builder(request), policy=self.retry,
-                                        where=self._where, model=request.model, allow_stream=streaming)
+                                        where=self._where, model=request.model, allow_stream=streaming,
+                                        deadline=self.deadline, idle=self.idle_timeout)
         try:
             if not (streaming and is_event_stream(response)):
                 # Several megabytes of base64 per image: parsed in a thread, not on the UI's loop.
@@ -233,7 +257,7 @@ class ImagesClient:
                     def callback(p: PartialImage) -> object:
                         return on_partial(dataclasses.replace(p, request=index))
                 completed = await read_image_stream(response, on_partial=callback, model=request.model,
-                                                    where=self._where)
+                                                    where=self._where, deadline=self.deadline)
                 result = await self._from_events(completed, request.model)
         except ImagesAPIError as exc:
             exc.attempts = attempts
@@ -259,7 +283,26 @@ class ImagesClient:
         last = completed[-1]
         return _result(images, last, created=last.get("created_at"), model=model, usage=usage)
 
-    async def _decode_entries(self, entries: list[dict[str, Any]]) -> list[ResultImage]:
+    async def _decode_entries(self, entries: list[dict[str, Any]]) -> list[ResultImage | UndecodableImageError]:
+        """The answer's pictures, each checked to decode (in a worker thread: every pixel is decoded once). The
+        pictures that do not decode come back as one :class:`UndecodableImageError` carrying their bytes, in
+        place of the first of them; the caller raises it when nothing else came back."""
+        images = await self._fetch_entries(entries)
+        reasons = await asyncio.to_thread(lambda: [undecodable(image.data) for image in images])
+        bad = [(i, reason) for i, reason in enumerate(reasons) if reason is not None]
+        if not bad:
+            return list(images)
+        which = ", ".join(str(i + 1) for i, _ in bad)
+        sizes = ", ".join(f"{images[i].format or 'unknown'}, {len(images[i].data):,} bytes" for i, _ in bad)
+        error = UndecodableImageError(
+            f"{'Image' if len(bad) == 1 else 'Images'} {which} of {len(images)} from {self._where} "
+            f"{'does' if len(bad) == 1 else 'do'} not decode ({sizes}): {bad[0][1]}.",
+            pictures=tuple(images[i].data for i, _ in bad), reason=bad[0][1])
+        good: list[ResultImage | UndecodableImageError] = [img for img, r in zip(images, reasons, strict=True)
+                                                           if r is None]
+        return [*good, error]
+
+    async def _fetch_entries(self, entries: list[dict[str, Any]]) -> list[ResultImage]:
         """b64 entries decoded in one worker thread; url entries downloaded in parallel."""
         b64 = [(i, e["b64_json"]) for i, e in enumerate(entries) if e.get("b64_json")]
         urls = [(i, e["url"]) for i, e in enumerate(entries) if not e.get("b64_json") and e.get("url")]
@@ -281,3 +324,11 @@ class ImagesClient:
                                    url_of.get(i)))
         return out
 
+
+def _seed_offset(request: AnyRequest, offset: int) -> AnyRequest:
+    """An embedded-engine request (``user`` = ``seed:N``, which the engine reads) split over several requests: the
+    part asking from image ``offset`` on gets seed N + offset, as image ``offset`` of one request would have."""
+    match = re.fullmatch(r"seed:(\d+)", getattr(request, "user", None) or "")
+    if match is None or offset == 0:
+        return request
+    return dataclasses.replace(request, user=f"seed:{int(match.group(1)) + offset}")

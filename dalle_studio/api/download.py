@@ -15,6 +15,7 @@ import httpx
 
 from dalle_studio.api.errors import APIResponseError
 from dalle_studio.api.requests import image_format
+from dalle_studio.api.transport import describe_transport_error
 
 DEFAULT_MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 
@@ -42,8 +43,8 @@ async def download_image(http: httpx.AsyncClient, url: str, *, max_bytes: int = 
                     raise APIResponseError(f"The result at {host} is larger than {max_bytes:,} bytes.")
                 chunks.append(chunk)
     except httpx.HTTPError as exc:
-        raise APIResponseError(f"The result could not be downloaded from {host}: {exc or type(exc).__name__}.") \
-            from exc
+        raise APIResponseError(f"The result could not be downloaded from {host}: "
+                               f"{describe_transport_error(exc)}.") from exc
     data = b"".join(chunks)
     if image_format(data) is None:
         raise APIResponseError(f"The result downloaded from {host} is not a PNG, JPEG or WebP picture.")

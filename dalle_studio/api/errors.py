@@ -14,7 +14,8 @@ Public API:
   ``param``/``code`` the real API would answer); the embedded engine answers with it too (:meth:`APIError.to_body`).
 - :class:`StreamError` — an ``error`` event inside an SSE stream.
 - :class:`APIConnectionError`, :class:`APITimeoutError` — no answer; :class:`APIResponseError` — an answer we
-  cannot use (not JSON, truncated, invalid base64, an image URL that fails).
+  cannot use (not JSON, truncated, invalid base64, an image URL that fails); :class:`UndecodableImageError` —
+  pictures that look like pictures but do not decode (their bytes ride along, to be kept: they were paid for).
 - :func:`error_from_response` — ``(status, body, headers)`` → the matching exception.
 - :func:`error_from_stream_event` — the ``error`` object of a stream event → the matching exception.
 - :func:`parse_wait_seconds` — how long a 429 asks us to wait (headers, then "try again in 6m0s" in the message).
@@ -183,6 +184,22 @@ class APITimeoutError(APIConnectionError):
 
 class APIResponseError(ImagesAPIError):
     """The provider answered, but with something we cannot use (not JSON, truncated, invalid image data)."""
+
+
+class UndecodableImageError(APIResponseError):
+    """The provider's answer held pictures that look like pictures (a PNG, JPEG or WebP signature) but do not
+    decode: junk after the signature, or a file cut short. The provider's fault, and paid for: ``pictures`` holds
+    the bytes received (one per undecodable image) so the caller can keep them; ``kept_at`` is where the caller
+    kept them (set by the caller, for the message the user reads). Never retried."""
+
+    def __init__(self, message: str, *, pictures: tuple[bytes, ...], reason: str = "") -> None:
+        super().__init__(message)
+        self.pictures = pictures
+        self.reason = reason
+        self.kept_at: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"UndecodableImageError({len(self.pictures)} picture(s), message={self.message!r})"
 
 
 _CLASS_BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -149,9 +149,14 @@ class KeyStore:
         if place == KEYCHAIN:
             try:
                 self.backend.set_password(self._service, name, secret.reveal())
+                # read back: some keychains (a null backend, a locked collection) accept a key and keep nothing
+                kept = self.backend.get_password(self._service, name) == secret.reveal()
             except _keyring_errors() as exc:
                 raise KeychainUnavailable(f"The system keychain cannot store the key ({type(exc).__name__}). Keep "
                                           "it for this session only, or in a file only you can read.") from None
+            if not kept:
+                raise KeychainUnavailable("The system keychain accepted the key but did not keep it. Keep it for "
+                                          "this session only, or in a file only you can read.")
         elif place == SESSION:
             self._session[name] = secret
         elif place == FILE:

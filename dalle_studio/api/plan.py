@@ -281,4 +281,4 @@ def edit_request(plan: Plan, prompt: str, images: tuple[ImageFile, ...], mask: I
 def variation_request(plan: Plan, image: ImageFile, size: str | None) -> VariationRequest:
     """The variations request of ``plan`` with the prepared picture."""
     return VariationRequest(model=plan.model, image=image, n=plan.n, size=size,
-                            response_format=plan.fields.get("response_format"))
+                            response_format=plan.fields.get("response_format"), user=plan.fields.get("user"))

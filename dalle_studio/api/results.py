@@ -10,6 +10,7 @@ Public API:
   parallel requests when others succeeded).
 - :func:`usage_from` — parse a ``usage`` object (both the ``ImageGenUsage`` and stream ``ImagesUsage`` shapes).
 - :func:`decode_b64_image` — base64 → picture bytes, checked (raises :class:`APIResponseError` when invalid).
+- :func:`undecodable` — the reason a picture's bytes do not decode (through the one opener), or ``None``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from typing import Any
 
 from dalle_studio.api.errors import APIError, APIResponseError
 from dalle_studio.api.requests import image_format
+from dalle_studio.core.images import ImageOpenError, open_image, pixel_limit
+
+# The largest result any model makes is ~8.3 MP (3840x2160): a result is checked against the user's limit or this,
+# whichever is larger (a paid-for result is not refused for the user's own limit; a bomb still is).
+RESULT_MAX_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -107,3 +113,15 @@ def decode_b64_image(text: Any) -> bytes:
     if image_format(data) is None:
         raise APIResponseError("The provider sent data that is not a PNG, JPEG or WebP picture.")
     return data
+
+
+def undecodable(data: bytes) -> str | None:
+    """Why ``data`` does not decode as a picture (the one opener's reason, e.g. "the file is damaged or
+    incomplete"), or ``None`` when it decodes. Decodes every pixel: call it off the UI thread."""
+    try:
+        open_image(data, "The result", max_pixels=max(pixel_limit(), RESULT_MAX_PIXELS))
+    except ImageOpenError as exc:
+        if exc.kind == "not_a_picture":  # it passed the signature check: what follows the signature is junk
+            return "it starts like a picture, but what follows is not picture data"
+        return exc.reason
+    return None

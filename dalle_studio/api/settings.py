@@ -2,8 +2,8 @@
 
 Public API:
 
-- :data:`SETTINGS` — the declarations: provider profiles, the active provider, timeout, retries, parallel requests,
-  download limit, default model.
+- :data:`SETTINGS` — the declarations: provider profiles, the active provider, request and stall timeouts,
+  retries, parallel requests, download limit, default model.
 - :func:`providers_from` — the provider profiles stored in a settings object (``Provider`` instances).
 - :func:`active_provider` — the profile named by ``api.active_provider`` (the first one when it is missing).
 """
@@ -28,8 +28,13 @@ SETTINGS = declare(
     Setting("api.default_model", str, "gpt-image-2", "Default model",
             "The model chosen for a new picture; the list offered comes from the provider.", section="Provider"),
     Setting("api.timeout_s", float, 600.0, "Request timeout (seconds)",
-            "How long to wait for one request before giving up (connecting is limited to 5 s).", section="Provider",
-            minimum=10, maximum=3600),
+            "The longest one request may take in all, from sending it to the last byte of its answer (a retry "
+            "starts afresh). While partial images are shown, each one starts the clock again (up to 3 times). "
+            "Connecting is limited to 5 s.", section="Provider", minimum=10, maximum=3600),
+    Setting("api.idle_timeout_s", float, 60.0, "Stall timeout (seconds)",
+            "Once an answer has begun to arrive, give up when nothing more comes for this long (a stalled "
+            "connection). While the picture is being made the provider sends nothing: the request timeout covers "
+            "that wait.", section="Provider", minimum=5, maximum=3600),
     Setting("api.max_retries", int, 2, "Retries",
             "How many times a request that failed for a passing reason (timeout, 429, 5xx) is tried again.",
             section="Provider", minimum=0, maximum=10),

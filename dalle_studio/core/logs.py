@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import re
 from pathlib import Path
 
@@ -46,6 +45,8 @@ class RedactingFilter(logging.Filter):
 
 def setup_logging(log_file: Path, *, level: int = logging.INFO, console: bool = True) -> logging.Handler:
     """Send the program's log to ``log_file`` (1 MB x 5 rotations) and stderr; return the file handler."""
+    import logging.handlers  # here, not above: it brings socket, pickle and queue, which the first frame can do without
+
     log_file.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -9,8 +9,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from dalle_studio import APP_ID
 
 HOME_ENV = "DALLE_STUDIO_HOME"
@@ -37,6 +35,8 @@ class AppPaths:
         override = os.environ.get(HOME_ENV)
         if override:
             return cls.under(override)
+        import platformdirs  # only here: a portable home does without it
+
         dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
         return cls(
             config=Path(dirs.user_config_dir),

@@ -12,10 +12,13 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
     from dalle_studio.document.image_io import LoadedImage
 
 DRAFT_ABOVE = 4_000_000  # pixels: smaller pictures decode whole about as fast as a draft would
@@ -24,11 +27,22 @@ DRAFT_EDGE = 1024  # the draft's longer side is at least this (a window's worth 
 
 @dataclass(frozen=True)
 class Draft:
-    """A reduced decode: ``image`` (a QImage, upright, RGBA) stands for a picture of ``width`` x ``height``."""
+    """A reduced decode: ``rgba`` (upright, straight alpha, ``size`` pixels) stands for a picture of ``width`` x
+    ``height``; :attr:`image` is it as a QImage."""
 
-    image: object  # QImage; QtGui is imported by the thread, not here (this module loads before Qt does)
+    rgba: bytes
+    size: tuple[int, int]
     width: int
     height: int
+
+    @cached_property
+    def image(self) -> QImage:
+        """Made on first use, by the UI thread that shows it: the decoding thread never touches Qt, whose types
+        are set up lazily while the UI thread is setting up its own."""
+        from PySide6.QtGui import QImage
+
+        w, h = self.size
+        return QImage(self.rgba, w, h, w * 4, QImage.Format.Format_RGBA8888).copy()  # owns its pixels
 
 
 class EarlyOpen:
@@ -67,7 +81,6 @@ class EarlyOpen:
 
 def _draft(path: Path, max_pixels: int) -> Draft | None:
     from dalle_studio.core.images import open_image, read_header
-    from dalle_studio.document.qimage import pil_to_qimage
 
     data = path.read_bytes()
     header = read_header(data, path.name, max_pixels=max_pixels)
@@ -77,4 +90,5 @@ def _draft(path: Path, max_pixels: int) -> Draft | None:
     scale = max(1, max(width, height) // DRAFT_EDGE)
     reduced = open_image(data, path.name, max_pixels=max_pixels, draft_to=(width // scale, height // scale)).rgba
     factor = width / reduced.width
-    return Draft(pil_to_qimage(reduced), round(reduced.width * factor), round(reduced.height * factor))
+    return Draft(reduced.tobytes("raw", "RGBA"), reduced.size, round(reduced.width * factor),
+                 round(reduced.height * factor))

@@ -12,6 +12,8 @@ Modules, from the wire inwards:
 - ``forms``, ``responses``, ``errors``: request parsing, response bodies and SSE events, OpenAI error bodies.
 - ``catalog``: the engine's own model id (:data:`catalog.ENGINE_MODEL_ID`) and ``GET /v1/models``.
 - ``work``: one request's blocking work (decode, fill or vary, encode), run in worker threads.
-- ``edits``, ``fill``, ``variations``, ``pictures``: the image processing itself.
+- ``edits``, ``fill``, ``variations``, ``pictures``: the image processing itself; ``completion`` (multi-scale
+  patch-based fill and outpainting) and ``variations`` (bidirectional-similarity re-synthesis) run on the numba
+  kernels of ``patches`` (PatchMatch, patch voting, the seam membrane), which the server warms up as it starts.
 - ``results``: pictures served by URL for an hour (``response_format=url``).
 """

@@ -47,12 +47,37 @@ def run_edit(job: EditJob, on_partial: PartialCallback | None = None) -> list[np
         return [_opaque(variations.vary(rgb, job.seed + i)) for i in range(job.n)]
     results = []
     for index in range(job.n):
-        if index == 0 and on_partial is not None and job.partial_images > 0 and hole.any():
-            for stage, preview in enumerate(_previews(rgb, hole, job.partial_images)):
-                on_partial(stage, _composite(image, preview, replace, hole, job.keep_alpha))
-        filled = fill.fill(rgb, hole, _method_for(index, hole), seed=job.seed + index)
+        method = _method_for(index, hole)
+        streamed: list[int] = []
+
+        def stream(preview: np.ndarray, streamed: list[int] = streamed) -> None:
+            if on_partial is not None and len(streamed) < job.partial_images:
+                on_partial(len(streamed), _composite(image, preview, replace, hole, job.keep_alpha))
+                streamed.append(len(streamed))
+
+        wants_stages = index == 0 and on_partial is not None and job.partial_images > 0 and hole.any()
+        if wants_stages and method != "completion":
+            for preview in _previews(rgb, hole, job.partial_images):
+                stream(preview)
+        filled = fill.fill(rgb, hole, method, seed=job.seed + index,
+                           on_level=stream if wants_stages and method == "completion" else None)
+        if wants_stages:
+            # A pyramid with fewer levels than partial images asked for: the finished fill makes up the count.
+            while len(streamed) < job.partial_images:
+                stream(filled)
         results.append(_composite(image, filled, replace, hole, job.keep_alpha))
     return results
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) the patch kernels with a tiny fill and variation, so that the first
+    request a user sends is not the one that pays for it (a first compile takes seconds)."""
+    rgb = np.zeros((48, 48, 3), np.uint8)
+    rgb[::4] = 200
+    hole = np.zeros((48, 48), bool)
+    hole[16:32, 16:32] = True
+    fill.fill(rgb, hole, "completion")
+    variations.vary(rgb, 0)
 
 
 def run_variations(image: np.ndarray, size: tuple[int, int], n: int, seed: int) -> list[np.ndarray]:
@@ -61,14 +86,13 @@ def run_variations(image: np.ndarray, size: tuple[int, int], n: int, seed: int) 
     return [_opaque(variations.vary(rgb, seed + i)) for i in range(n)]
 
 
-def _method_for(index: int, hole: np.ndarray) -> fill.FillMethod | None:
-    """The best method for the first result; later ones differ from it (another method, another random seed)."""
+def _method_for(index: int, hole: np.ndarray) -> fill.FillMethod:
+    """The best method for the first result; later ones differ from it (another seed of the multi-scale
+    completion; for thin holes, whose best fill is deterministic, Navier-Stokes then the completion)."""
     best = fill.choose_method(fill.measure_hole(hole))
     if index == 0 or best != "telea":
         return best
-    if index == 1:
-        return "ns"
-    return "patchmatch" if fill.patchmatch_available() else "fsr"
+    return "ns" if index == 1 else "completion"
 
 
 def _previews(rgb: np.ndarray, hole: np.ndarray, count: int) -> list[np.ndarray]:

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import secrets
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -27,7 +28,7 @@ from dalle_studio.api.errors import APIError
 from dalle_studio.api.models import ModelSpec
 from dalle_studio.api.requests import EditRequest, GenerateRequest, VariationRequest
 from dalle_studio.core.work import Background
-from dalle_studio.engine import catalog, pictures, responses, work
+from dalle_studio.engine import catalog, edits, pictures, responses, work
 from dalle_studio.engine.admission import Turn, Turns
 from dalle_studio.engine.errors import engine_error, error_response
 from dalle_studio.engine.forms import BodyTooLarge, read_form, read_json
@@ -63,6 +64,7 @@ def create_app(config: EngineConfig) -> Guard:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        threading.Thread(target=edits.warm_up, name="engine-warm-up", daemon=True).start()
         try:
             yield
         finally:
@@ -128,11 +130,12 @@ class _EngineState:
         turn = await self.turns.acquire()
         try:
             form = await read_form(request, max_pixels=self.config.max_pixels)
+            seed_field = form.fields.pop("seed", None)  # the engine's extension: not an OpenAI field
             req = EditRequest.from_form(form.fields, form.images, form.mask, image_list=form.image_list,
                                         default_model=catalog.ENGINE_MODEL_ID)
             spec = req.validate(self.spec(req.model))
             pictures.check_output_size(req.size)
-            seed = _seed(request, req.user)
+            seed = _seed(request, req.user, seed_field)
             headers = {SEED_HEADER: str(seed)}
             if req.stream:  # the stream gives the turn back when it ends, or when the response is done with
                 return StreamingResponse(self._stream_edit(req, spec, seed, turn), media_type="text/event-stream",
@@ -159,10 +162,11 @@ class _EngineState:
         if form.mask is not None:
             raise engine_error(400, "mask: unknown parameter for /images/variations.", param="mask",
                                code="unknown_parameter")
+        seed_field = form.fields.pop("seed", None)
         req = VariationRequest.from_form(form.fields, form.images[0], default_model="dall-e-2")
         spec = req.validate(self.spec(req.model))
         pictures.check_output_size(req.size)
-        seed = _seed(request, req.user)
+        seed = _seed(request, req.user, seed_field)
         outcome = await self.run(work.variation, req, spec, seed, max_pixels=self.config.max_pixels)
         return await self._images_response(request, outcome, spec, req.response_format, None,
                                            {SEED_HEADER: str(seed)})
@@ -232,8 +236,14 @@ class _EngineState:
                 job.cancel()
 
 
-def _seed(request: Request, user: str | None) -> int:
-    """The seed of this request: the ``x-engine-seed`` header, else ``seed:N`` inside ``user``, else random."""
+def _seed(request: Request, user: str | None, field: str | None = None) -> int:
+    """The seed of this request: the ``seed`` form field (an extension), else the ``x-engine-seed`` header, else
+    ``seed:N`` inside ``user``, else random."""
+    if field is not None:
+        if not (field.strip().isdigit() and len(field.strip()) <= 18):
+            raise engine_error(400, f"seed: expected a whole number from 0 to 999999999999999999, got {field!r}.",
+                               param="seed", code="invalid_value")
+        return int(field)
     header = request.headers.get(SEED_HEADER, "").strip()
     if header.isdigit() and len(header) <= 18:
         return int(header)

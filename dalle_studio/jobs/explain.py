@@ -76,10 +76,23 @@ def _words(exc: e.APIStatusError) -> str:
     return f"The provider answered HTTP {status}.{said}"
 
 
+def _undecodable_words(exc: e.UndecodableImageError) -> str:
+    """A picture that does not decode: the provider's fault, what arrived, and where its bytes were kept."""
+    count = len(exc.pictures)
+    what = "a damaged picture" if count == 1 else f"{count} damaged pictures"
+    if exc.kept_at:
+        kept = f" The bytes received were kept as {' and '.join(exc.kept_at)}."
+    else:
+        kept = " The bytes received could not be kept."
+    return f"The provider sent {what}. {exc.message}{kept}"
+
+
 def explain(exc: BaseException) -> JobError:
     """A :class:`JobError` for ``exc``: the api layer's facts in the user's words, and what to do about it."""
     if isinstance(exc, e.APIStatusError) and not isinstance(exc, e.RequestValidationError):
         message = redact(_words(exc))
+    elif isinstance(exc, e.UndecodableImageError):
+        message = redact(_undecodable_words(exc))
     else:
         message = redact(str(exc)) or type(exc).__name__
     if isinstance(exc, JobRefused):
@@ -119,6 +132,9 @@ def explain(exc: BaseException) -> JobError:
         return JobError(message, "The provider took too long: press Retry, or ask for fewer or smaller results.")
     if isinstance(exc, e.APIConnectionError):
         return JobError(message, "Check the network connection, then press Retry.")
+    if isinstance(exc, e.UndecodableImageError):
+        return JobError(message, "A fault on the provider's side, not in your picture or prompt: press Retry (it is "
+                        "paid for again), or try another model or provider.")
     if isinstance(exc, e.ImagesAPIError):
         return JobError(message, "Press Retry; if it happens again, try another model or provider.")
     log.error("unexpected failure in a job", exc_info=exc)

@@ -140,6 +140,7 @@ class ProviderHub(QObject):
         from dalle_studio.api.transport import RetryPolicy
 
         return ImagesClient(provider, key, timeout=self.settings.get("api.timeout_s"),
+                            idle_timeout=self.settings.get("api.idle_timeout_s"),
                             retry=RetryPolicy(max_retries=self.settings.get("api.max_retries")),
                             max_concurrency=self.settings.get("api.max_concurrency"),
                             max_download_bytes=self.settings.get("api.max_download_mb") * 1024 * 1024)

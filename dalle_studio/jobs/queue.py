@@ -47,6 +47,12 @@ class JobQueue(QObject):
         task.add_done_callback(lambda _t, job=job: self._ended(job))
         return job
 
+    def adopt(self, job: Job) -> None:
+        """List a job that ended elsewhere (one recovered after a crash); it is not run, only Retry runs it."""
+        job.setParent(self)
+        self.jobs.append(job)
+        self.job_added.emit(job)
+
     def _ended(self, job: Job) -> None:
         """Every job's end, once: also a job cancelled before its task ever ran (its body never started)."""
         if not job.state.finished:

@@ -46,6 +46,8 @@ class RequestModel(QObject):
         self._choices: list[ModelChoice] = []
         self._model: ModelChoice | None = None
         self._chosen: dict[str, Any] = {"n": DEFAULT_N}  # the artist's choices, kept across models
+        # The engine's seed of a recalled result: the next run sends it (and repeats the result), then forgets it.
+        self.recalled_seed: int | None = None
         refusals.settings.subscribe(self._on_setting)
 
     def _on_setting(self, key: str, _value: object) -> None:
@@ -120,8 +122,9 @@ class RequestModel(QObject):
     def apply(self, values: dict[str, Any]) -> None:
         """Set the parameters named in ``values`` (a recalled image's), as if chosen; empty ones are skipped."""
         changed = False
+        self.recalled_seed = values.get("seed")
         for name, value in values.items():
-            if value in (None, ""):
+            if name == "seed" or value in (None, ""):
                 continue
             if name == "n":
                 if not (isinstance(value, int) or str(value).isdigit()):
@@ -164,6 +167,8 @@ class RequestModel(QObject):
                 value = self.value(name)
                 if value not in (None, ""):
                     params[name] = value
+        if self.recalled_seed is not None:
+            params["seed"] = self.recalled_seed
         return params
 
     # -- recall -----------------------------------------------------------------------------------------------

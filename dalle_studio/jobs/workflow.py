@@ -8,7 +8,10 @@ showing it; stage it. Accepting a result puts it into the document as one undoab
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +19,7 @@ from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QImage
 
 from dalle_studio.api.catalog import ModelChoice
-from dalle_studio.api.errors import ImagesAPIError
+from dalle_studio.api.errors import ImagesAPIError, UndecodableImageError
 from dalle_studio.api.plan import (
     EDIT,
     GENERATION,
@@ -29,7 +32,9 @@ from dalle_studio.api.plan import (
     variation_request,
 )
 from dalle_studio.api.prepare import Placement
+from dalle_studio.api.requests import image_format
 from dalle_studio.api.results import ImagesResult, PartialImage
+from dalle_studio.core.atomic import atomic_write_bytes
 from dalle_studio.core.settings import Setting, Settings, declare
 from dalle_studio.document.document import Document
 from dalle_studio.document.snapshot import StaleSnapshotError
@@ -111,6 +116,10 @@ class Workflow(QObject):
                                 stream_partials=self.settings.get("jobs.stream_partials"))
         except PlanError as exc:
             raise JobRefused(str(exc), "Choose another model.") from None
+        if engine:
+            plan = _with_engine_seed(plan, params)
+        else:
+            params.pop("seed", None)  # a recalled engine seed means nothing to other providers
         if not prompt and kind is not JobKind.VARIATION:
             if not engine:
                 raise JobRefused("Write a prompt first: what should the painted area become?")
@@ -155,6 +164,34 @@ class Workflow(QObject):
 
     # -- running one job ----------------------------------------------------------------------------------
     async def _run(self, job: Job) -> None:
+        try:
+            await self._run_job(job)
+        except (UndecodableImageError, RefusedAfterHealing) as exc:
+            inner = exc.error if isinstance(exc, RefusedAfterHealing) else exc
+            if isinstance(inner, UndecodableImageError):
+                await self._keep_undecodable(job, inner)
+            raise
+
+    async def _keep_undecodable(self, job: Job, error: UndecodableImageError) -> None:
+        """Paid-for bytes that are not a usable picture go beside the library (``undecodable/``) as they arrived,
+        so the user can find them (the job's message names the files) and show them to the provider."""
+        folder = self.library.folder / "undecodable"
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+
+        def write() -> tuple[str, ...]:
+            paths = []
+            for i, data in enumerate(error.pictures, start=1):
+                path = folder / f"{stamp}-job{job.id}-{i}.{image_format(data) or 'bin'}"
+                atomic_write_bytes(path, data)
+                paths.append(str(path))
+            return tuple(paths)
+
+        try:
+            error.kept_at = await asyncio.to_thread(write)
+        except OSError as exc:
+            log.error("could not keep the bytes of an undecodable result: %s", exc)
+
+    async def _run_job(self, job: Job) -> None:
         inp = job.input
         provider = self.hub.provider(inp.provider)
         engine = self.hub.is_engine(provider)
@@ -176,6 +213,9 @@ class Workflow(QObject):
             except ImagesAPIError as again:
                 raise RefusedAfterHealing(again, healed.reasons[-1]) from again
         result, framed, keep, placement, source_png, mask_png = sent
+        for error in result.errors:
+            if isinstance(error, UndecodableImageError):
+                await self._keep_undecodable(job, error)
         cost = None if engine else self.spending.record(inp.model, result.usage, inp.params, inp.estimate)
         await self._file_and_stage(job, result, framed, keep, placement, source_png, mask_png, cost)
         if result.errors and job.results:
@@ -327,3 +367,12 @@ def _prompt_and_title(inp: JobInput) -> dict[str, str]:
         return {"prompt": inp.prompt, "source": inp.source}
     what = "Variation" if inp.kind is JobKind.VARIATION else "Content-aware fill"
     return {"prompt": "", "title": f"{what} of {inp.source or 'the picture'}", "source": inp.source}
+
+
+def _with_engine_seed(plan: Plan, params: dict[str, Any]) -> Plan:
+    """``plan`` carrying the engine's seed for this job: a recalled one (Run again), else a new one. It is kept in
+    ``params``, so the gallery records it, and sent as ``seed:N`` in ``user``, which the engine reads."""
+    seed = params.get("seed")
+    seed = int(seed) if str(seed).isdigit() else secrets.randbelow(2**31)
+    params["seed"] = seed
+    return dataclasses.replace(plan, fields={**plan.fields, "user": f"seed:{seed}"})

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QStandardPaths, Qt
+from PySide6.QtCore import QByteArray, QMimeData, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
 
         self.document, self.tasks, self.canvas = document, tasks, canvas
         self.files = PictureFiles(document, settings=self.settings, tasks=tasks, parent=self)
+        self.files.confirm = self.confirm_discard
         self.setCentralWidget(canvas)
         self.setAcceptDrops(True)
         canvas.setAcceptDrops(False)
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         stack.cleanChanged.connect(self._on_clean_changed)
         canvas.zoom_changed.connect(self._on_zoom_changed)
         document.image_replaced.connect(self._on_image_replaced)
+        document.canvas_resized.connect(self._show_size)  # outpainting grows the picture
         for action in self._needs_picture:
             action.setEnabled(True)
         self._on_image_replaced()
@@ -120,7 +122,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
             self._needs_picture.append(action)
         if shortcut is not None:
-            action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Std) else [shortcut])
+            keys = QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Std) else [shortcut]
+            action.setShortcuts(_unique(keys))
         action.triggered.connect(slot)
         if name:
             action.setObjectName(name)
@@ -147,7 +150,7 @@ class MainWindow(QMainWindow):
         self.undo_action = QAction("&Undo", self, enabled=False)  # enabled by the document's history
         self.undo_action.setShortcuts(QKeySequence.keyBindings(Std.Undo))
         self.redo_action = QAction("&Redo", self, enabled=False)
-        self.redo_action.setShortcuts([*QKeySequence.keyBindings(Std.Redo), QKeySequence("Ctrl+Shift+Z")])
+        self.redo_action.setShortcuts(_unique([*QKeySequence.keyBindings(Std.Redo), QKeySequence("Ctrl+Shift+Z")]))
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
         self.paste_action = self._action(edit, "&Paste picture", self.paste, Std.Paste, "paste")
@@ -155,11 +158,11 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Preferences…", self.preferences_dialog, Std.Preferences, "preferences",
                      ready=True).setShortcuts(
-            [*QKeySequence.keyBindings(Std.Preferences), QKeySequence("Ctrl+,")])  # the platform may have none
+            _unique([*QKeySequence.keyBindings(Std.Preferences), QKeySequence("Ctrl+,")]))  # the platform may have none
 
         view = self.menus["view"] = bar.addMenu("&View")
         self._action(view, "Zoom &in", lambda: self.canvas.zoom_in(), Std.ZoomIn, "zoomIn").setShortcuts(
-            [*QKeySequence.keyBindings(Std.ZoomIn), QKeySequence("Ctrl+=")])
+            _unique([*QKeySequence.keyBindings(Std.ZoomIn), QKeySequence("Ctrl+=")]))
         self._action(view, "Zoom &out", lambda: self.canvas.zoom_out(), Std.ZoomOut, "zoomOut")
         self._action(view, "&Fit to window", lambda: self.canvas.fit(), QKeySequence("Ctrl+0"), "fit")
         self._action(view, "&Actual size (100 %)", lambda: self.canvas.actual_size(), QKeySequence("Ctrl+1"),
@@ -224,8 +227,12 @@ class MainWindow(QMainWindow):
         name = doc.path.name if doc.path else ("Untitled" if not doc.is_empty else "")
         self.setWindowTitle(f"{name}[*] — {APP_NAME}" if name else APP_NAME)
         self.setWindowModified(False)
-        self._size_label.setText("" if doc.is_empty else f"{doc.size.width()} × {doc.size.height()} px")
+        self._show_size()
         self.export_action.setEnabled(not doc.is_empty)
+
+    def _show_size(self, *_args: object) -> None:
+        doc = self.document
+        self._size_label.setText("" if doc is None or doc.is_empty else f"{doc.size.width()} × {doc.size.height()} px")
 
     def restore_layout(self) -> None:
         """Put the window and its panels back as they were (call once every panel has been added)."""
@@ -248,14 +255,27 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def confirm_discard(self, doing: str) -> bool:
-        """Ask before ``doing`` something that would lose unsaved changes to the picture."""
-        if self.document is None or self.document.undo_stack.isClean():
+        """Before ``doing`` something that replaces the open picture (or quits): with unsaved changes, ask whether
+        to export them first, discard them, or cancel. The one question every such path asks; True: go ahead."""
+        if self.document is None or self.document.is_empty or self.document.undo_stack.isClean():
             return True
-        answer = QMessageBox.question(
-            self, APP_NAME, f"The picture has changes that are not in the gallery or exported. {doing.capitalize()} "
-            "anyway?", QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                          f"The picture has changes that are not exported. Export them before you {doing}?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmReplace")
+        box.button(QMessageBox.StandardButton.Save).setText("Export…")
+        box.button(QMessageBox.StandardButton.Discard).setText("Discard changes")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setInformativeText("Results you received are kept in the gallery either way.")
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Discard:
+            return True
+        if answer == QMessageBox.StandardButton.Save:
+            path = self._ask_export_path()  # a cancelled export dialog cancels
+            return bool(path) and self.files.export_png_now(path)
+        return False
 
     # -- commands ------------------------------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -267,7 +287,7 @@ class MainWindow(QMainWindow):
 
         path, _ = QFileDialog.getOpenFileName(self, "Open picture", start, OPEN_FILTER)
         if path:
-            self.files.open_path(path)
+            self.files.open_path(path, confirmed=True)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -289,7 +309,7 @@ class MainWindow(QMainWindow):
 
         dialog = NewCanvasDialog(self)
         if dialog.exec():
-            self.files.new_canvas(*dialog.size(), dialog.color())
+            self.files.new_canvas(*dialog.size(), dialog.color(), confirmed=True)
 
     def export_dialog(self) -> None:
         """File > Export: the picture as it is now, as a PNG. The dialog starts in the last export folder (else
@@ -300,6 +320,11 @@ class MainWindow(QMainWindow):
             return  # the gallery had focus and a selection: File > Export means those images
         if self.document.is_empty:
             return
+        path = self._ask_export_path()
+        if path:
+            self._export_to(path)
+
+    def _ask_export_path(self) -> str:
         from dalle_studio.library.export import slug
         from dalle_studio.ui.exports import start_folder
 
@@ -309,7 +334,8 @@ class MainWindow(QMainWindow):
         start = str(start_folder(self.settings.get("export.last_folder")) / f"{stem}.png")
         path, _ = QFileDialog.getSaveFileName(self, "Export picture", start, "PNG image (*.png)")
         if path:
-            self._export_to(path)
+            self.settings.set("export.last_folder", str(Path(path).parent))
+        return path
 
     def _export_to(self, path: str | Path) -> None:
         from dalle_studio.ui.exports import show_export_notice
@@ -341,8 +367,12 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        if self.files is not None and self.files.open_mime(event.mimeData(), "The dropped picture") is not False:
-            event.acceptProposedAction()
+        if self.files is None or not self.files.mime_has_picture(event.mimeData()):
+            return
+        event.acceptProposedAction()
+        # Asked (when there are unsaved changes) once the drop is over: the dragging program is not kept waiting.
+        dropped = _copy_mime(event.mimeData())
+        QTimer.singleShot(0, lambda: self.files.open_mime(dropped, "The dropped picture"))
 
     def preferences_dialog(self) -> None:
         from dalle_studio.ui.dialogs.preferences import PreferencesDialog
@@ -375,6 +405,28 @@ class MainWindow(QMainWindow):
 
     def _toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+
+def _copy_mime(mime: QMimeData) -> QMimeData:
+    """What a drop carried, kept after the drop event (Qt frees the original)."""
+    copy = QMimeData()
+    copy.setUrls(mime.urls())
+    for fmt in mime.formats():
+        if fmt.startswith("image/"):
+            copy.setData(fmt, mime.data(fmt))
+    if mime.hasImage():
+        copy.setImageData(mime.imageData())
+    return copy
+
+
+def _unique(sequences: list[QKeySequence]) -> list[QKeySequence]:
+    """``sequences`` without repeats (and empties): the platform's standard keys may already hold the extra one we
+    add, and one action bound twice to a sequence makes Qt call that key ambiguous and do nothing."""
+    seen: list[QKeySequence] = []
+    for sequence in sequences:
+        if not sequence.isEmpty() and sequence not in seen:
+            seen.append(sequence)
+    return seen
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:

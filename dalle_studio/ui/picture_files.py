@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,10 +43,17 @@ class PictureFiles(QObject):
         self.settings = settings
         self.tasks = tasks
         self.window = parent
+        # Asked before the open picture is replaced, with what is about to happen ("open x.png"); False: leave
+        # everything as it is. The window puts its question here (MainWindow.confirm_discard).
+        self.confirm: Callable[[str], bool] = lambda _doing: True
 
     # -- opening ------------------------------------------------------------------------------------------
-    def open_path(self, path: str | Path) -> asyncio.Task[bool]:
+    def open_path(self, path: str | Path, *, confirmed: bool = False) -> asyncio.Task[bool]:
+        """Open ``path`` in place of the open picture (asking first, unless ``confirmed``); the task says
+        whether it was opened."""
         path = Path(path).expanduser().absolute()  # recent files must work from any working folder
+        if not confirmed and not self.confirm(f"open {path.name}"):
+            return self._declined()
         return self.tasks.start(self._open(lambda: load_image_file(path, max_pixels=self._max_pixels()), path),
                                 f"opening {path.name}")
 
@@ -69,11 +77,21 @@ class PictureFiles(QObject):
         return self.tasks.start(self._open(load, early.path), f"opening {early.path.name}")
 
     def open_bytes(self, data: bytes, source: str) -> asyncio.Task[bool]:
+        if not self.confirm(f"open {source.lower()}"):
+            return self._declined()
         return self.tasks.start(self._open(lambda: load_image_bytes(data, source, max_pixels=self._max_pixels()),
                                            None), f"opening {source}")
 
+    def _declined(self) -> asyncio.Task[bool]:
+        async def nothing() -> bool:
+            return False
+
+        return self.tasks.start(nothing(), "keeping the open picture")
+
     def open_qimage(self, image: QImage, source: str) -> bool:
         """Open a picture that is already decoded (clipboard, drag from another program)."""
+        if not self.confirm(f"open {source.lower()}"):
+            return False
         if image.isNull():
             self._fail(f"{source} could not be opened: it holds no picture")
             return False
@@ -138,25 +156,47 @@ class PictureFiles(QObject):
         return mime.hasImage() or any(u.isLocalFile() for u in mime.urls()) or mime.hasFormat("image/png")
 
     # -- new and export -----------------------------------------------------------------------------------
-    def new_canvas(self, width: int, height: int, color: QColor | None) -> None:
+    def new_canvas(self, width: int, height: int, color: QColor | None, *, confirmed: bool = False) -> bool:
+        if not confirmed and not self.confirm("start a new canvas"):
+            return False
         self.document.replace(blank_image(width, height, color), None)
         self.opened.emit(None)
+        return True
 
     def export_png(self, path: str | Path) -> asyncio.Task[Path]:
         """Write the picture as it is now to ``path`` (PNG, atomic), off the UI thread."""
         image = QImage(self.document.image)  # implicit share: a snapshot of this moment
-        target = Path(path)
-        if target.suffix.lower() != ".png":
-            target = target.with_suffix(".png")
+        target = _png_path(path)
 
         async def run() -> Path:
-            def encode() -> bytes:
-                buffer = io.BytesIO()
-                qimage_to_pil(image).save(buffer, "PNG", compress_level=6)
-                return buffer.getvalue()
-
-            data = await work.run(encode)
+            data = await work.run(_encode_png, image)
             await work.run(atomic_write_bytes, target, data, mode=umask_file_mode())
             return target
 
         return self.tasks.start(run(), f"exporting {target.name}")
+
+    def export_png_now(self, path: str | Path) -> bool:
+        """Export and wait for it (before the picture is replaced, so a failed write cannot lose it): False, with
+        the reason shown, when it could not be written."""
+        target = _png_path(path)
+        try:
+            atomic_write_bytes(target, _encode_png(QImage(self.document.image)), mode=umask_file_mode())
+        except OSError as exc:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Cannot export picture",
+                              f"{target.name} could not be written: {exc}", QMessageBox.StandardButton.Ok, self.window)
+            box.setObjectName("exportError")
+            box.exec()
+            return False
+        self.document.undo_stack.setClean()
+        return True
+
+
+def _png_path(path: str | Path) -> Path:
+    target = Path(path)
+    return target if target.suffix.lower() == ".png" else target.with_suffix(".png")
+
+
+def _encode_png(image: QImage) -> bytes:
+    buffer = io.BytesIO()
+    qimage_to_pil(image).save(buffer, "PNG", compress_level=6)
+    return buffer.getvalue()

@@ -100,6 +100,7 @@ class ColorScheme(QObject):
         self.settings = settings
         self._native_style = app.style().name()
         self._applying = False
+        self._applied: tuple = ("colour scheme: not applied yet",)  # what the last apply() did, for the log
         self._unsubscribe = settings.subscribe(self._on_setting)
         app.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
         self.apply()
@@ -146,13 +147,21 @@ class ColorScheme(QObject):
             self._set_style(self._native_style)
             self.app.setPalette(QPalette())  # an empty palette means the platform's own again
             if is_dark(QGuiApplication.palette()) == (wanted == "dark"):
-                log.info("colour scheme: following the system (%s, platform palette)", wanted)
+                self._log("colour scheme: following the system (%s, platform palette)", wanted)
                 return
         else:
             self._request_scheme(Qt.ColorScheme.Dark if wanted == "dark" else Qt.ColorScheme.Light)
         self._set_style("Fusion")
         self.app.setPalette(dark_palette() if wanted == "dark" else light_palette())
-        log.info("colour scheme: %s (setting %s), Fusion palette", wanted, choice)
+        self._log("colour scheme: %s (setting %s), Fusion palette", wanted, choice)
+
+    def _log(self, *message) -> None:
+        self._applied = message
+        log.info(*message)
+
+    def announce(self) -> None:
+        """Log what the scheme is now: at start-up it is applied before the log has its file (see app.run)."""
+        log.info(*self._applied)
 
     def _set_style(self, name: str) -> None:
         if self.app.style().name().lower() != name.lower():

@@ -62,11 +62,16 @@ class WorkflowUi(QObject):
         workflow.queue.job_added.connect(self._on_job_added)
         workflow.hub.providers_changed.connect(self.refresh_providers)
         workflow.settings.subscribe(self._on_setting)
-        workflow.document.image_replaced.connect(self.preview.clear)
+        # The canvas shows the document: a preview goes when the picture changes under it (accept, undo, redo,
+        # history jump, another picture), and results of another picture cannot be accepted into this one.
+        document = workflow.document
+        document.image_replaced.connect(self._on_picture_replaced)
+        document.picture_changed.connect(self._on_picture_edited)
+        document.canvas_resized.connect(self._on_picture_edited)
         strip.preview_requested.connect(self._on_preview)
         strip.accept_requested.connect(self._on_accept)
         strip.accept_new_requested.connect(self._on_accept_new)
-        jobs_panel.show_results.connect(strip.show_job)
+        jobs_panel.show_results.connect(self.show_results)
         self.cancel_action = QAction("Cancel the newest job", window)
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -214,6 +219,7 @@ class WorkflowUi(QObject):
         except JobRefused as refused:
             self.tell(str(refused), refused.hint)
             return None
+        self.panel.request.recalled_seed = None
         self.window.statusBar().showMessage(f"{job.title()}: sent to {job.input.provider}"
                                             + (f" ({job.input.note})" if job.input.note else ""), 6000)
         return job
@@ -233,10 +239,32 @@ class WorkflowUi(QObject):
     def _on_job_changed(self, job: Job) -> None:
         self.cancel_action.setEnabled(bool(self.workflow.queue.active))
         if job.state is JobState.FAILED and job.results:
-            self.strip.show_job(job)  # what arrived before the failure is still there to choose from
+            self.show_results(job)  # what arrived before the failure is still there to choose from
+
+    def _on_picture_replaced(self) -> None:
+        self._on_picture_edited()
+        self._check_staged_picture()
+
+    def _on_picture_edited(self, *_args: object) -> None:
+        self.strip.stop_preview()
+        self.preview.clear()
+
+    def _check_staged_picture(self) -> None:
+        """Accept is for results of the open picture; others can still be opened as a new picture."""
+        job = self.strip.job
+        snapshot = job.input.snapshot if job is not None else None
+        other = (snapshot is not None and not self.workflow.document.is_empty
+                 and snapshot.generation != self.workflow.document.snapshot().generation)
+        self.strip.set_blocked("These results were made for another picture: use Accept as new picture to open "
+                               "one" if other else "")
+
+    def show_results(self, job: Job) -> None:
+        """Stage ``job``'s results, Accept enabled only when they belong to the open picture."""
+        self.strip.show_job(job)
+        self._check_staged_picture()
 
     def _on_staged(self, job: Job) -> None:
-        self.strip.show_job(job)
+        self.show_results(job)
         revised = next((r.revised_prompt for r in job.results if r.revised_prompt), None)
         self.panel.set_revised_prompt(revised)
         dock = getattr(self.window, "staging_dock", None)

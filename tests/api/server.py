@@ -295,3 +295,57 @@ def start_server() -> tuple[ThreadingHTTPServer, State]:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server, state
+
+
+def reset_connection() -> Action:
+    """Read the request, then reset the connection (a RST, as a crashed proxy or a dropped NAT entry does)."""
+    def act(h: Handler, rec: Recorded) -> None:
+        import socket
+        import struct
+
+        h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        h.close_connection = True
+        h.connection.close()
+    return act
+
+
+def trickle(every: float, body: bytes | None = None) -> Action:
+    """Answer 200 at once, then send the body one byte every ``every`` seconds (a stalled or hostile provider);
+    stops when the client goes away."""
+    def act(h: Handler, rec: Recorded) -> None:
+        data = body if body is not None else json.dumps({"created": 1, "data": [{"b64_json": PNG_B64}]}).encode()
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(data)))
+        h.end_headers()
+        h.wfile.flush()
+        try:
+            for i in range(len(data)):
+                h.wfile.write(data[i:i + 1])
+                h.wfile.flush()
+                time.sleep(every)
+        except OSError:
+            pass
+        h.state.events.append(("trickle ended", time.monotonic()))
+        h.close_connection = True
+    return act
+
+
+def stall_mid_body(seconds: float) -> Action:
+    """Answer 200, send the first half of the body, send nothing for ``seconds``, then the rest."""
+    def act(h: Handler, rec: Recorded) -> None:
+        data = json.dumps({"created": 1, "data": [{"b64_json": PNG_B64}]}).encode()
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(data)))
+        h.end_headers()
+        try:
+            h.wfile.write(data[: len(data) // 2])
+            h.wfile.flush()
+            time.sleep(seconds)
+            h.wfile.write(data[len(data) // 2:])
+            h.wfile.flush()
+        except OSError:
+            pass
+        h.close_connection = True
+    return act

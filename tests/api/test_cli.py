@@ -74,3 +74,22 @@ def test_vary_on_a_live_model_is_an_edit_of_the_whole_picture(server, base_url, 
     assert "variation" in rec.form()["prompt"] and [f[0] for f in rec.files] == ["image"]
     assert "input_fidelity" not in rec.form() and "response_format" not in rec.form()
     assert "as an edit of the whole picture" in err
+
+
+def test_a_result_that_does_not_decode_is_an_error_line_and_its_bytes_are_kept(server, base_url, tmp_path, env,
+                                                                                capsys):
+    import base64
+
+    from .server import reply
+
+    junk = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    server.then(reply(200, {"created": 1, "data": [{"b64_json": base64.b64encode(junk).decode()}]}))
+    out_dir = tmp_path / "out"
+    code = main(["generate", "x", "--model", "gpt-image-1", "--base-url", base_url, "--out", str(out_dir)])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and "Traceback" not in err
+    lines = err.splitlines()
+    assert any(line.startswith("error: ") and "does not decode" in line for line in lines), err
+    (kept,) = out_dir.glob("*-undecodable-1.png")
+    assert kept.read_bytes() == junk and f"kept as {kept}" in err
+    assert len(server.api_requests()) == 1  # paid for once: not sent again

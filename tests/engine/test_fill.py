@@ -30,13 +30,13 @@ def test_every_method_leaves_pixels_outside_the_hole_untouched_and_removes_the_m
     assert out[hole, 2].astype(int).mean() < 120
 
 
-def test_thin_scribbles_get_telea_and_large_holes_patchmatch() -> None:
+def test_thin_scribbles_get_telea_and_large_holes_the_multiscale_completion() -> None:
     scribble = np.zeros((400, 600), np.uint8)
     cv2.polylines(scribble, [np.array([[10, 10], [300, 200], [590, 30], [100, 390]], np.int32)], False, 1, 7)
     assert fill.choose_method(fill.measure_hole(scribble > 0)) == "telea"
     blob = np.zeros((400, 600), bool)
     blob[100:260, 200:420] = True
-    assert fill.choose_method(fill.measure_hole(blob)) == ("patchmatch" if fill.patchmatch_available() else "telea")
+    assert fill.choose_method(fill.measure_hole(blob)) == "completion"
 
 
 def test_a_picture_that_is_all_hole_comes_back_grey() -> None:

@@ -63,3 +63,24 @@ def test_a_picture_on_the_command_line_decodes_off_the_ui_thread_without_numpy(t
     Image.new("RGB", (64, 48), (200, 40, 40)).save(picture)
     shown = set(_start(tmp_path, str(picture))["loaded when shown"].split()) - {"-"}
     assert shown <= {"PIL"}  # Pillow may already be decoding on its own thread; nothing else heavy has loaded
+
+
+def test_what_loads_on_worker_threads_at_start_never_touches_qt():
+    """PySide6 creates its Python types lazily; a worker thread doing so while the UI thread paints can crash the
+    process, so the start-up imports handed to threads must not load PySide6 or qasync at all."""
+    from dalle_studio import app
+
+    modules = app.LOOP_IMPORTS + app.CANVAS_STEP_IMPORTS + app.PANELS_STEP_IMPORTS
+    probe = ("import importlib, sys\n"
+             f"for name in {modules!r}: importlib.import_module(name)\n"
+             "print(' '.join(m for m in ('PySide6', 'shiboken6', 'qasync') if m in sys.modules) or '-')")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "-"
+
+
+def test_a_module_that_may_touch_qt_is_refused_on_a_worker_thread():
+    from dalle_studio import app
+
+    with pytest.raises(ValueError, match="UI thread"):
+        app._import_all(("dalle_studio.ui.canvas.view",))

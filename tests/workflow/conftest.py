@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from PySide6.QtCore import QPointF, Qt
 
 from dalle_studio.api.keys import KeyStore
 from dalle_studio.api.settings import SETTINGS as API_SETTINGS
+from dalle_studio.app import build_window
+from dalle_studio.core.paths import AppPaths
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document
 from dalle_studio.engine.supervisor import EngineSupervisor
@@ -54,3 +57,30 @@ async def until(condition, timeout=60.0):
     while not condition():
         assert asyncio.get_event_loop().time() < deadline, "condition not reached in time"
         await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def studio(qtbot, tmp_path, loop, engine_supervisor):
+    built = build_window(AppPaths.under(tmp_path))
+    built.workflow.hub.supervisor = engine_supervisor  # one engine process for the whole session
+    built.window.show()
+    qtbot.waitExposed(built.window)
+    built.window.activateWindow()
+    yield built
+    loop.run_until_complete(built.workflow.queue.cancel_all())
+    loop.run_until_complete(built.tasks.cancel_all())
+    for client in built.workflow.hub._clients.values():
+        loop.run_until_complete(client.aclose())
+    built.document.undo_stack.setClean()  # else closing asks whether to discard the changes
+    built.window.close()
+    built.close()
+
+
+def drag(qtbot, canvas, points):
+    """A brush drag through document points, as the artist's mouse would make it."""
+    viewport = canvas.viewport()
+    at = [canvas.mapFromScene(QPointF(x, y)) for x, y in points]
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=at[0])
+    for point in at[1:]:
+        qtbot.mouseMove(viewport, point)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=at[-1])

@@ -18,9 +18,13 @@ def _picture_b64() -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
+GARBAGE_PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
 class FaultyServer:
     """``mode`` decides every answer to ``POST .../images/*``: "ok" (one 64x48 picture, as GPT Image models answer),
-    "error" (500), "refuse" (400 moderation_blocked) or "hang" (no answer for a minute). ``GET .../models``
+    "error" (500), "garbage" (a PNG signature then junk), "refuse" (400 moderation_blocked) or "hang"
+    (no answer for a minute). ``GET .../models``
     answers normally."""
 
     def __init__(self) -> None:
@@ -56,6 +60,10 @@ class FaultyServer:
                     self._json(200, {"created": int(time.time()), "data": [{"b64_json": _picture_b64()}],
                                      "usage": {"input_tokens": 10, "output_tokens": 100, "total_tokens": 110,
                                                "input_tokens_details": {"text_tokens": 10, "image_tokens": 0}}})
+                    return
+                if outer.mode == "garbage":  # a PNG signature, then junk: looks like a picture, is not one
+                    junk = base64.b64encode(GARBAGE_PNG).decode()
+                    self._json(200, {"created": int(time.time()), "data": [{"b64_json": junk}]})
                     return
                 if outer.mode == "refuse":
                     self._json(400, {"error": {"message": "Your request was rejected by the safety system.",

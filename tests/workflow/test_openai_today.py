@@ -13,8 +13,10 @@ from dalle_studio.api.keys import SESSION
 from dalle_studio.core.resources import samples_dir
 from dalle_studio.jobs.job import JobState
 from tests.api.server import api_error, start_server
-from tests.workflow.conftest import until
-from tests.workflow.test_workflow_ui import drag, studio  # noqa: F401  (the window fixture)
+from tests.workflow.conftest import (
+    drag,  # (the window fixture, studio, comes from conftest)
+    until,
+)
 
 KEY = "sk-test-abcdefghijklmnop0123456789"
 LIVE = ("gpt-image-2", "gpt-image-2.5-flare", "gpt-image-2.5-sunburst", "gpt-image-2.6-flare", "gpt-image-2.6-sunburst")
@@ -29,7 +31,7 @@ def openai_server():
 
 
 @pytest.fixture
-def today(studio, openai_server, loop, qtbot):  # noqa: F811
+def today(studio, openai_server, loop, qtbot):
     """The window with OpenAI (a key) pointed at the server, models listed, a photo open and a painted mask."""
     base_url, state = openai_server
     state.reset()

@@ -68,3 +68,24 @@ def test_generation_on_the_engine_is_refused_with_what_to_do(workflow, loop):
     with pytest.raises(JobRefused, match="cannot draw from a prompt"):
         workflow.start(JobKind.GENERATION, workflow.hub.default_provider().name, engine_choice(workflow, loop),
                        "a cat", {})
+
+
+def test_an_engine_edit_records_its_seed_and_the_recorded_seed_repeats_it(workflow, loop):
+    doc = workflow.document
+    open_sample(doc)
+    doc.fill_mask(QRect(250, 150, 90, 70))
+    choice = engine_choice(workflow, loop)
+    provider = workflow.hub.default_provider().name
+
+    def run(params):
+        job = workflow.start(JobKind.EDIT, provider, choice, "", params)
+        loop.run_until_complete(workflow.queue.wait(job))
+        assert job.state is JobState.DONE, job.error
+        return job
+
+    first = run({"n": 1})
+    seed = workflow.library.get(first.results[0].library_id).params["seed"]
+    again = run({"n": 1, "seed": seed})
+    other = run({"n": 1})
+    assert np.array_equal(read(again.results[0].raw), read(first.results[0].raw))
+    assert not np.array_equal(read(other.results[0].raw), read(first.results[0].raw))

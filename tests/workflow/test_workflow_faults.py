@@ -146,3 +146,21 @@ def test_jobs_started_together_count_against_the_spending_limit(workflow, server
     loop.run_until_complete(workflow.queue.wait(first))
     workflow.start(JobKind.GENERATION, "Good", live, "three", params)  # a cancelled job no longer counts
     assert second.state is not JobState.FAILED
+
+
+def test_a_result_that_does_not_decode_is_the_providers_fault_and_its_bytes_are_kept(broken, server, loop, qtbot):
+    from tests.workflow.faulty_server import GARBAGE_PNG
+
+    panel = JobsPanel(broken.queue)
+    qtbot.addWidget(panel)
+    server.mode = "garbage"
+    job = broken.start(JobKind.EDIT, "Flaky", choice(), "a bowl of soup", {"n": 1})
+    loop.run_until_complete(until(lambda: job.state.finished))
+    assert job.state is JobState.FAILED
+    message = job.error.message
+    assert "provider" in message and "Unexpected" not in message and "bug" not in job.error.hint
+    (kept,) = (broken.library.folder / "undecodable").iterdir()
+    assert kept.read_bytes() == GARBAGE_PNG and str(kept) in message  # the paid-for bytes, findable
+    assert broken.library.count() == 0  # not filed as a picture in the gallery
+    shown = panel.cards[job.id].state.text()
+    assert "provider" in shown and "undecodable" in shown  # the card shows the fault and where the bytes are

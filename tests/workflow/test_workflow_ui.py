@@ -5,42 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import numpy as np
-import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 
-from dalle_studio.app import build_window
-from dalle_studio.core.paths import AppPaths
 from dalle_studio.core.resources import samples_dir
 from dalle_studio.document.pixels import read
 from dalle_studio.jobs.job import JobState
-from tests.workflow.conftest import until
-
-
-@pytest.fixture
-def studio(qtbot, tmp_path, loop, engine_supervisor):
-    built = build_window(AppPaths.under(tmp_path))
-    built.workflow.hub.supervisor = engine_supervisor  # one engine process for the whole session
-    built.window.show()
-    qtbot.waitExposed(built.window)
-    built.window.activateWindow()
-    yield built
-    loop.run_until_complete(built.workflow.queue.cancel_all())
-    loop.run_until_complete(built.tasks.cancel_all())
-    for client in built.workflow.hub._clients.values():
-        loop.run_until_complete(client.aclose())
-    built.document.undo_stack.setClean()  # else closing asks whether to discard the changes
-    built.window.close()
-    built.close()
-
-
-def drag(qtbot, canvas, points):
-    """A brush drag through document points, as the artist's mouse would make it."""
-    viewport = canvas.viewport()
-    at = [canvas.mapFromScene(QPointF(x, y)) for x, y in points]
-    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=at[0])
-    for point in at[1:]:
-        qtbot.mouseMove(viewport, point)
-    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=at[-1])
+from tests.workflow.conftest import drag, until
 
 
 def test_paint_prompt_ctrl_enter_accept_and_undo(studio, qtbot, loop):
@@ -145,3 +115,26 @@ def test_recalled_settings_fill_the_prompt_panel_where_the_model_offers_them(stu
     assert panel.text() == "a red kite" and panel.current_model().id == "studio-classical-fill"
     values = panel.request.parameters()
     assert values["n"] == 3 and values["quality"] == "high" and values["size"] == "1024x1536"
+
+
+def test_run_again_of_an_engine_fill_repeats_it_and_the_next_run_is_new(studio, qtbot, loop):
+    window = studio.window
+    assert loop.run_until_complete(window.files.open_path(samples_dir() / "coffee.png"))
+    window.canvas.actual_size()
+    drag(qtbot, window.canvas, [(240, 160), (280, 170), (320, 190)])
+    queue = studio.workflow.queue
+
+    def edit_and_wait():
+        window.prompt_panel.edit_button.click()
+        job = queue.jobs[-1]
+        loop.run_until_complete(until(lambda: job.state.finished))
+        assert job.state is JobState.DONE, job.error
+        return read(job.results[0].raw)
+
+    first = edit_and_wait()
+    record = studio.library.get(queue.jobs[-1].results[0].library_id)
+    studio.workflow_ui.run_again(record)  # Gallery > Run again: recalls the prompt, model and parameters
+    again = edit_and_wait()
+    fresh = edit_and_wait()
+    assert np.array_equal(again, first), "Run again did not repeat the engine's fill"
+    assert not np.array_equal(fresh, first), "the run after it reused the recalled seed"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from dalle_studio.core.atomic import atomic_write_bytes
 from dalle_studio.core.settings import Settings
@@ -19,6 +19,7 @@ from dalle_studio.document.document import Document
 from dalle_studio.document.frame import fit_shape
 from dalle_studio.document.image_io import OPEN_FILTER, ImageLoadError, load_image_file
 from dalle_studio.document.qimage import pil_to_qimage
+from dalle_studio.ui.canvas.mask_step import MaskStepDialog
 from dalle_studio.ui.canvas.tool_state import CanvasTools, Tool
 
 TOOLS = (
@@ -124,6 +125,24 @@ class CanvasActions(QObject):
     def all(self) -> list[QAction]:
         return [a for _, _, actions in self.menus() for a in actions if a is not None]
 
+    def single_keys(self) -> list[QAction]:
+        """The actions on a bare key (B, F, T, [, Shift+]…): another panel may use the same key for its own work
+        (the gallery's F and T), so these act only where the canvas is worked on (see :meth:`scope_to`)."""
+        def bare(action: QAction) -> bool:
+            keys = action.shortcuts()
+            return bool(keys) and all(
+                not (k[0].keyboardModifiers() & ~Qt.KeyboardModifier.ShiftModifier) for k in keys)
+        return [a for a in self.all() if bare(a)]
+
+    def scope_to(self, widgets: list[QWidget]) -> None:
+        """The bare-key actions fire while the focus is in one of ``widgets`` (or their children), nowhere else;
+        they still work from the menus."""
+        for action in self.single_keys():
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            for widget in widgets:
+                if action not in widget.actions():
+                    widget.addAction(action)
+
     def _sync(self, *_args: object) -> None:
         self.tool_actions[self.tools.tool].setChecked(True)
         self.show_erased.setChecked(self.tools.display == "erased")
@@ -132,28 +151,32 @@ class CanvasActions(QObject):
             action.setEnabled(not self.document.is_empty)
 
     # -- commands that ask ----------------------------------------------------------------------------------
-    def _ask_pixels(self, title: str) -> int | None:
-        value, ok = QInputDialog.getInt(self.window, title, "Pixels:", int(self.settings.get("canvas.feather_px")),
-                                        1, 500)
-        if not ok:
-            return None
-        self.settings.set("canvas.feather_px", value)
-        return value
+    def _ask_pixels(self, title: str, apply: Callable[[int], None]) -> MaskStepDialog:
+        """The slider dialog, previewing live on the canvas; window-modal, it does not block the event loop."""
+        dialog = MaskStepDialog(title, self.document, apply, int(self.settings.get("canvas.feather_px")),
+                                self.window)
+        dialog.accepted.connect(lambda: self.settings.set("canvas.feather_px", dialog.value()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
-    def grow_mask(self, px: int | None = None) -> None:
-        px = px if px is not None else self._ask_pixels("Grow mask")
-        if px:
-            self.document.grow_mask(px)
+    def grow_mask(self, px: int | None = None) -> MaskStepDialog | None:
+        if px is None:
+            return self._ask_pixels("Grow mask", self.document.grow_mask)
+        self.document.grow_mask(px)
+        return None
 
-    def shrink_mask(self, px: int | None = None) -> None:
-        px = px if px is not None else self._ask_pixels("Shrink mask")
-        if px:
-            self.document.shrink_mask(px)
+    def shrink_mask(self, px: int | None = None) -> MaskStepDialog | None:
+        if px is None:
+            return self._ask_pixels("Shrink mask", self.document.shrink_mask)
+        self.document.shrink_mask(px)
+        return None
 
-    def feather_mask(self, px: int | None = None) -> None:
-        px = px if px is not None else self._ask_pixels("Feather mask")
-        if px:
-            self.document.feather_mask(px)
+    def feather_mask(self, px: int | None = None) -> MaskStepDialog | None:
+        if px is None:
+            return self._ask_pixels("Feather mask", self.document.feather_mask)
+        self.document.feather_mask(px)
+        return None
 
     def load_mask(self, path: str | Path | None = None) -> bool:
         if path is None:

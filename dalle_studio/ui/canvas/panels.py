@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QUndoView
+from PySide6.QtWidgets import QDockWidget, QToolBar, QUndoView
 
 from dalle_studio.core.settings import Settings
 from dalle_studio.document.document import Document
@@ -44,3 +44,11 @@ def install(window: MainWindow, document: Document, tools: CanvasTools, settings
     preview_dock = window.add_dock("Send preview", "previewDock", preview, Qt.DockWidgetArea.LeftDockWidgetArea)
     selection = install_selection(window, window.canvas, document, tools)
     return CanvasUi(actions, toolbar, history, history_dock, preview, preview_dock, selection)
+
+
+def scope_canvas_keys(window: MainWindow, actions: CanvasActions, elsewhere: tuple[str, ...]) -> None:
+    """The canvas's bare keys act in the canvas, its toolbar and every panel but those named ``elsewhere`` (the
+    gallery, whose own F and T would otherwise clash); text fields keep their keys (Qt lets typing win)."""
+    widgets: list = [window.centralWidget(), *window.findChildren(QToolBar)]
+    widgets += [dock for dock in window.findChildren(QDockWidget) if dock.objectName() not in elsewhere]
+    actions.scope_to(widgets)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPixmap
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from dalle_studio.document.document import Document
 from dalle_studio.ui.canvas.checkerboard import checkerboard_brush
@@ -52,7 +52,10 @@ class SendPreview(QWidget):
         self.tools = tools
         self.image = QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setMinimumSize(THUMB // 2, THUMB // 2)
+        self.image.setMinimumSize(THUMB // 2, THUMB // 3)
+        # the picture takes the room the caption leaves and is scaled into it, never drawn under the caption
+        self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._rendered = QImage()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -73,13 +76,15 @@ class SendPreview(QWidget):
     def refresh(self) -> None:
         doc = self.document
         if doc.is_empty:
+            self._rendered = QImage()
             self.image.setPixmap(QPixmap())
             self.caption.setText("Open a picture to see what will be sent.")
             return
         frame = doc.frame
         send = self.send_size()
         thumb = QSize(send).scaled(QSize(THUMB, THUMB), Qt.AspectRatioMode.KeepAspectRatio)
-        self.image.setPixmap(QPixmap.fromImage(render_preview(doc, frame, thumb)))
+        self._rendered = render_preview(doc, frame, thumb)
+        self._show()
         lines = [f"Frame {frame.width()} × {frame.height()} px, sent as {send.width()} × {send.height()} px."]
         if not doc.rect.contains(frame):
             lines.append("The frame reaches beyond the picture: that border will be generated.")
@@ -88,6 +93,19 @@ class SendPreview(QWidget):
         else:
             lines.append("Checkerboard = the area the model will regenerate.")
         self.caption.setText("\n".join(lines))
+
+
+    def _show(self) -> None:
+        if self._rendered.isNull():
+            return
+        room = self.image.size().boundedTo(self._rendered.size())
+        shown = self._rendered.scaled(room, Qt.AspectRatioMode.KeepAspectRatio,
+                                      Qt.TransformationMode.SmoothTransformation)
+        self.image.setPixmap(QPixmap.fromImage(shown))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._show()
 
 
 __all__ = ["THUMB", "SendPreview", "render_preview"]

@@ -13,7 +13,7 @@ SETTINGS = declare(
     Setting("canvas.mask_display", str, "tinted", "Show the mask as",
             "How painted areas look: tinted with a colour, or erased to show the checkerboard.", section="Canvas",
             choices=(("tinted", "A tinted overlay"), ("erased", "Erased (checkerboard)"))),
-    Setting("canvas.mask_color", str, "#ff3b6b", "Mask tint colour", "Colour of the tinted overlay (#rrggbb).",
+    Setting("canvas.mask_color", str, "#ff3b6b", "Mask tint colour", "Colour of the tinted overlay.",
             section="Canvas"),
     Setting("canvas.mask_opacity", float, 0.5, "Mask tint opacity", "How strongly the tint covers the picture.",
             section="Canvas", minimum=0.1, maximum=1.0),

@@ -152,12 +152,14 @@ class AreaHandler(Handler):
         self._outline.show()
 
 
-CORNER_REACH = 10  # screen pixels around a frame corner that grab it
+CORNER_REACH = 10  # screen pixels around a frame corner or edge that grab it, at any zoom
+SNAP = 8  # screen pixels within which a frame edge snaps to the picture's edge
 
 
 class FrameHandler(Handler):
-    """Drag a corner of the frame to resize it (in its shape), inside it to move it, elsewhere to draw a new one in
-    the chosen shape."""
+    """Drag a corner of the frame to resize it (in its shape), an edge to move that edge (a fixed shape follows,
+    centred), inside it to move it, elsewhere to draw a new one in the chosen shape. Edges near the picture's edges
+    snap to them, so a frame meant to cover the picture does not fall a few pixels short."""
 
     def __init__(self, document: Document, tools: CanvasTools, preview: Callable[[QRect | None], None],
                  zoom: Callable[[], float]) -> None:
@@ -168,6 +170,7 @@ class FrameHandler(Handler):
         self._start: QPointF | None = None
         self._anchor: QPointF | None = None  # the fixed corner while resizing
         self._moving = False
+        self._edge = ""  # "left", "right", "top" or "bottom" while an edge is dragged
         self._rect = QRect()
 
     @property
@@ -180,16 +183,19 @@ class FrameHandler(Handler):
         self._start = QPointF(pos)
         self._rect = self._document.frame
         self._anchor = self._opposite_corner(pos)
-        self._moving = self._anchor is None and self._rect.contains(pos.toPoint())
+        self._edge = self._edge_at(pos) if self._anchor is None else ""
+        self._moving = self._anchor is None and not self._edge and self._rect.contains(pos.toPoint())
 
     def move(self, pos: QPointF, event: QMouseEvent) -> None:
         if self._start is None:
             return
         if self._moving:
             delta = (pos - self._start).toPoint()
-            self._rect = self._document.frame.translated(delta)
+            self._rect = self._snap_move(self._document.frame.translated(delta))
+        elif self._edge:
+            self._rect = self._drag_edge(pos - self._start)
         elif self._anchor is not None:
-            self._rect = drag_shape(self._anchor.toPoint(), pos.toPoint(), self._tools.frame_shape)
+            self._rect = drag_shape(self._anchor.toPoint(), self._snap_point(pos).toPoint(), self._tools.frame_shape)
         else:
             self._rect = drag_shape(self._start.toPoint(), pos.toPoint(), self._tools.frame_shape)
         self._preview(self._rect)
@@ -199,7 +205,7 @@ class FrameHandler(Handler):
             return
         self.move(pos, event)
         rect = QRect(self._rect)
-        text = "Move frame" if self._moving else "Resize frame" if self._anchor is not None else "Draw frame"
+        text = "Move frame" if self._moving else "Resize frame" if self._anchor or self._edge else "Draw frame"
         self.cancel()
         if rect.width() >= 8 and rect.height() >= 8:
             self._document.set_frame(rect, text)
@@ -207,6 +213,7 @@ class FrameHandler(Handler):
     def cancel(self) -> None:
         self._start = None
         self._anchor = None
+        self._edge = ""
         self._preview(None)
 
     def hover_cursor(self, pos: QPointF) -> Qt.CursorShape:
@@ -215,6 +222,9 @@ class FrameHandler(Handler):
         if opposite is not None:
             same_sign = (pos.x() - opposite.x()) * (pos.y() - opposite.y()) > 0
             return Qt.CursorShape.SizeFDiagCursor if same_sign else Qt.CursorShape.SizeBDiagCursor
+        edge = self._edge_at(pos)
+        if edge:
+            return Qt.CursorShape.SizeHorCursor if edge in ("left", "right") else Qt.CursorShape.SizeVerCursor
         if self._document.frame.contains(pos.toPoint()):
             return Qt.CursorShape.SizeAllCursor
         return Qt.CursorShape.CrossCursor
@@ -229,3 +239,70 @@ class FrameHandler(Handler):
             if abs(pos.x() - corner.x()) <= reach and abs(pos.y() - corner.y()) <= reach:
                 return opposite
         return None
+
+    def _reach(self, pixels: float) -> float:
+        return pixels / max(self._zoom(), 1e-6)
+
+    def _edge_at(self, pos: QPointF) -> str:
+        """The frame edge within reach of ``pos`` (corners are looked for first), or ""."""
+        frame = QRectF(self._document.frame)
+        reach = self._reach(CORNER_REACH)
+        across_x = frame.left() - reach <= pos.x() <= frame.right() + reach
+        across_y = frame.top() - reach <= pos.y() <= frame.bottom() + reach
+        distances = {"left": abs(pos.x() - frame.left()) if across_y else None,
+                     "right": abs(pos.x() - frame.right()) if across_y else None,
+                     "top": abs(pos.y() - frame.top()) if across_x else None,
+                     "bottom": abs(pos.y() - frame.bottom()) if across_x else None}
+        near = [(d, side) for side, d in distances.items() if d is not None and d <= reach]
+        return min(near)[1] if near else ""
+
+    def _drag_edge(self, delta: QPointF) -> QRect:
+        """The frame with its grabbed edge moved by ``delta`` (where it was grabbed stays under the pointer),
+        snapped to the picture's edge nearby; a fixed shape keeps its aspect around the same centre."""
+        frame = self._document.frame
+        left, top, right, bottom = frame.left(), frame.top(), frame.right() + 1, frame.bottom() + 1
+        moved = self._snap_point(QPointF({"left": left, "right": right}.get(self._edge, 0) + delta.x(),
+                                         {"top": top, "bottom": bottom}.get(self._edge, 0) + delta.y()))
+        x, y = round(moved.x()), round(moved.y())
+        if self._edge == "left":
+            left = min(x, right - 8)
+        elif self._edge == "right":
+            right = max(x, left + 8)
+        elif self._edge == "top":
+            top = min(y, bottom - 8)
+        else:
+            bottom = max(y, top + 8)
+        rect = QRect(left, top, right - left, bottom - top)
+        shape = self._tools.frame_shape.size
+        if shape is not None:
+            centre = frame.center()
+            if self._edge in ("left", "right"):
+                height = round(rect.width() * shape.height() / shape.width())
+                rect = QRect(rect.left(), centre.y() - height // 2 + 1, rect.width(), height)
+            else:
+                width = round(rect.height() * shape.width() / shape.height())
+                rect = QRect(centre.x() - width // 2 + 1, rect.top(), width, rect.height())
+        return rect
+
+    def _snap_point(self, pos: QPointF) -> QPointF:
+        """``pos`` pulled onto the picture's edges when it is within a few screen pixels of them."""
+        picture = QRectF(self._document.rect)
+        snap = self._reach(SNAP)
+        x, y = pos.x(), pos.y()
+        for edge in (picture.left(), picture.right()):
+            if abs(x - edge) <= snap:
+                x = edge
+        for edge in (picture.top(), picture.bottom()):
+            if abs(y - edge) <= snap:
+                y = edge
+        return QPointF(x, y)
+
+    def _snap_move(self, rect: QRect) -> QRect:
+        """A moved frame whose edge comes within a few screen pixels of the picture's edge lines up with it."""
+        picture = self._document.rect
+        snap = self._reach(SNAP)
+        dx = next((b - a for a, b in ((rect.left(), picture.left()), (rect.right(), picture.right()))
+                   if abs(b - a) <= snap), 0)
+        dy = next((b - a for a, b in ((rect.top(), picture.top()), (rect.bottom(), picture.bottom()))
+                   if abs(b - a) <= snap), 0)
+        return rect.translated(dx, dy)

@@ -27,6 +27,7 @@ from dalle_studio.ui.canvas.checkerboard import checkerboard_brush
 from dalle_studio.ui.canvas.composite import Composite
 from dalle_studio.ui.canvas.items import BrushOutline, DraftItem, FrameItem, PictureItem, selection_outline
 from dalle_studio.ui.canvas.mipmaps import Mipmaps
+from dalle_studio.ui.canvas.space_pan import SpacePan
 from dalle_studio.ui.canvas.tool_state import CanvasTools, Tool
 from dalle_studio.ui.canvas.tools import AreaHandler, BrushHandler, FrameHandler, Handler
 
@@ -75,6 +76,7 @@ class CanvasView(QGraphicsView):
         self._gesture: Handler | None = None
         self._pan_from: QPointF | None = None
         self._space = False
+        self._space_pan = SpacePan(self.viewport(), self, self.hold_space)
         self._zoom = 1.0
         self._fit_pending = True
         self._draft: DraftItem | None = None
@@ -375,9 +377,7 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         if event.key() == Qt.Key.Key_Space:
-            self._space = True
-            self.outline.hide()
-            self._update_cursor()
+            self.hold_space(True)
         elif event.key() == Qt.Key.Key_Escape:
             self._cancel_gesture()
         else:
@@ -390,12 +390,19 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         if event.key() == Qt.Key.Key_Space:
-            self._space = False
-            self._update_cursor()
+            self.hold_space(False)
         else:
             super().keyReleaseEvent(event)
             return
         event.accept()
+
+    def hold_space(self, held: bool) -> None:
+        """Space held: the left button pans (from the canvas's own keys, or from :class:`SpacePan` when another
+        widget has the focus)."""
+        self._space = held
+        if held:
+            self.outline.hide()
+        self._update_cursor()
 
     def focusOutEvent(self, event) -> None:
         self._space = False

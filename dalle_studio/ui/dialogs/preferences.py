@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
+    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -19,6 +22,32 @@ from PySide6.QtWidgets import (
 )
 
 from dalle_studio.core.settings import Setting, Settings
+
+
+class ColorButton(QPushButton):
+    """A colour setting: a swatch with its name; a click opens the colour picker."""
+
+    def __init__(self, value: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._color = QColor()
+        self.set_color_name(value)
+        self.clicked.connect(self.choose)
+
+    def color_name(self) -> str:
+        return self._color.name()
+
+    def set_color_name(self, value: str) -> None:
+        color = QColor(value)
+        self._color = color if color.isValid() else QColor("#ff3b6b")
+        swatch = QPixmap(28, 14)
+        swatch.fill(self._color)
+        self.setIcon(QIcon(swatch))
+        self.setText(self._color.name())
+
+    def choose(self) -> None:
+        color = QColorDialog.getColor(self._color, self, "Choose a colour")
+        if color.isValid():
+            self.set_color_name(color.name())
 
 
 class PreferencesDialog(QDialog):
@@ -76,6 +105,8 @@ class PreferencesDialog(QDialog):
                            decl.maximum if decl.maximum is not None else 1e12)
             dspin.setValue(value)
             return dspin
+        if decl.key.endswith("_color"):
+            return ColorButton(value)
         if decl.choices:
             combo = QComboBox()
             for choice, label in decl.choices:
@@ -92,6 +123,8 @@ class PreferencesDialog(QDialog):
             return editor.value()
         if isinstance(editor, QComboBox):
             return editor.currentData()
+        if isinstance(editor, ColorButton):
+            return editor.color_name()
         assert isinstance(editor, QLineEdit)
         return editor.text()
 
@@ -109,6 +142,8 @@ class PreferencesDialog(QDialog):
             target.setValue(value)
         elif isinstance(target, QComboBox):
             target.setCurrentIndex(max(0, target.findData(value)))
+        elif isinstance(target, ColorButton):
+            target.set_color_name(value)
         elif isinstance(target, QLineEdit):
             target.setText(value)
 

@@ -38,7 +38,7 @@ from dalle_studio.ui.gallery.filters import FilterBar
 from dalle_studio.ui.gallery.grid import CELL_STEP, MAX_CELL, MIN_CELL, GalleryGrid
 from dalle_studio.ui.gallery.model import LibraryModel
 from dalle_studio.ui.gallery.thumbnails import ThumbnailCache
-from dalle_studio.ui.gallery.transfer import drag_files, files_mime, sweep
+from dalle_studio.ui.gallery.transfer import drag_files, put_on_clipboard, sweep
 
 
 class GalleryPanel(QWidget):
@@ -335,7 +335,7 @@ class GalleryPanel(QWidget):
         if image.isNull():
             self._tell("Could not copy the image: its file is missing or damaged.")
             return
-        QGuiApplication.clipboard().setMimeData(files_mime(files, image))
+        put_on_clipboard(QGuiApplication.clipboard(), files, image)
         self._tell("Image copied.")
 
     def _on_cell_changed(self, cell: int) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QUrl
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QClipboard, QImage
 
 from dalle_studio.library import ImageRecord
 from dalle_studio.library.export import export_image, slug
@@ -42,6 +42,14 @@ def files_mime(paths: Sequence[Path], image: QImage | None = None) -> QMimeData:
     if image is not None and not image.isNull():
         mime.setImageData(image)
     return mime
+
+
+def put_on_clipboard(clipboard: QClipboard, paths: Sequence[Path], image: QImage) -> None:
+    """``image`` as picture data and ``paths`` as file URLs on the clipboard. Qt keeps clipboard data until the
+    process ends, after Python is gone: data made in Python (a QMimeData built here) would then be destroyed through
+    a finalised interpreter and crash the app on exit. So Qt makes the data itself, and the URLs join it."""
+    clipboard.setImage(image)
+    clipboard.mimeData().setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
 
 
 def sweep(folder: Path, *, older_than: float = KEEP_SECONDS) -> None:

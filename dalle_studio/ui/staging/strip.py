@@ -34,6 +34,10 @@ class StagingStrip(QWidget):
         super().__init__(parent)
         self.setObjectName("stagingStrip")
         self.job: Job | None = None
+        # The selected result is previewed on the canvas until it is accepted or discarded, or the picture
+        # changes under it: then only a hover shows a result again (the canvas must show the document).
+        self._selected_preview = False
+        self._blocked_reason = ""  # why the staged results cannot be accepted into the open picture
         self.title = QLabel("Results appear here: hover to preview on the canvas, then accept one.")
         self.title.setWordWrap(True)
         self.list = QListWidget()
@@ -46,15 +50,15 @@ class StagingStrip(QWidget):
         self.list.setFixedHeight(THUMB + 34)
         self.list.setMouseTracking(True)
         self.list.itemEntered.connect(self._on_hover)
-        self.list.currentItemChanged.connect(lambda item, _old: self._on_hover(item))
+        self.list.currentItemChanged.connect(lambda item, _old: self._on_selected(item))
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         self.raw = QCheckBox("Model's raw output")
         self.raw.setToolTip("Accept what the model returned, including any pixels it changed outside the mask, "
                             "instead of the result composited through the mask")
         self.drift = QCheckBox("Show drift")
         self.drift.setToolTip("Mark in red where the model changed pixels outside the mask")
-        self.raw.toggled.connect(lambda _on: self._refresh_preview())
-        self.drift.toggled.connect(lambda _on: self._refresh_preview())
+        self.raw.toggled.connect(lambda _on: self._on_selected(self.list.currentItem()))
+        self.drift.toggled.connect(lambda _on: self._on_selected(self.list.currentItem()))
         self.accept_button = QPushButton("Accept")
         self.accept_button.setDefault(True)
         self.accept_button.setToolTip("Put the selected result into the picture (Ctrl+Z takes it back)")
@@ -121,15 +125,28 @@ class StagingStrip(QWidget):
     # -- actions --------------------------------------------------------------------------------------------
     def accept(self) -> None:
         result = self.current()
-        if self.job is not None and result is not None:
-            self.preview_requested.emit(self.job, None)
+        if self.job is not None and result is not None and not self._blocked_reason:
+            self.stop_preview()
             self.accept_requested.emit(self.job, result, self.raw.isChecked())
 
     def accept_as_new(self) -> None:
         result = self.current()
         if self.job is not None and result is not None:
-            self.preview_requested.emit(self.job, None)
+            self.stop_preview()
             self.accept_new_requested.emit(self.job, result)
+
+    def stop_preview(self) -> None:
+        """The canvas goes back to the document: the selection stays, but is previewed again only when the
+        artist hovers or selects a result."""
+        self._selected_preview = False
+        if self.job is not None:
+            self.preview_requested.emit(self.job, None)
+
+    def set_blocked(self, reason: str) -> None:
+        """``reason`` (empty: none) why the staged results cannot go into the open picture: Accept is disabled
+        and its tooltip says why; Accept as new picture stays."""
+        self._blocked_reason = reason
+        self._update_buttons()
 
     def discard(self) -> None:
         row = self.list.currentRow()
@@ -140,8 +157,7 @@ class StagingStrip(QWidget):
         self._update_buttons()
 
     def discard_all(self) -> None:
-        if self.job is not None:
-            self.preview_requested.emit(self.job, None)
+        self.stop_preview()
         self.list.clear()
         self.title.setText("Results appear here: hover to preview on the canvas, then accept one.")
         self._update_buttons()
@@ -155,11 +171,19 @@ class StagingStrip(QWidget):
             self.drift_label.setText(f"{result.drift_share * 100:.1f} % of the kept area drifted")
         self._update_buttons()
 
+    def _on_selected(self, item: QListWidgetItem | None) -> None:
+        self._selected_preview = item is not None
+        self._on_hover(item)
+
     def _refresh_preview(self) -> None:
-        self._on_hover(self.list.currentItem())
+        if self._selected_preview:
+            self._on_hover(self.list.currentItem())
+        else:
+            self.stop_preview()
 
     def leaveEvent(self, event) -> None:
-        # Back to the selected result (hover previews only while the pointer is over the strip).
+        # Back to the selected result while it is being previewed, else back to the document (hover previews only
+        # while the pointer is over the strip; an accepted result is in the picture, not on top of it).
         self._refresh_preview()
         super().leaveEvent(event)
 
@@ -167,4 +191,9 @@ class StagingStrip(QWidget):
         has = self.current() is not None
         for button in (self.accept_button, self.new_button, self.discard_button):
             button.setEnabled(has)
+        if self._blocked_reason:
+            self.accept_button.setEnabled(False)
+            self.accept_button.setToolTip(self._blocked_reason)
+        else:
+            self.accept_button.setToolTip("Put the selected result into the picture (Ctrl+Z takes it back)")
         self.discard_all_button.setEnabled(self.list.count() > 0)

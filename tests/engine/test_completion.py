@@ -1,0 +1,164 @@
+"""The multi-scale completion and the re-synthesised variations: golden pictures, seeds, edges, seams, streams.
+
+Golden pictures: small fixed inputs whose outputs are kept in ``tests/engine/golden`` and compared with an RMSE
+tolerance (the kernels are deterministic for a seed; OpenCV's resizing may differ by a unit between CPUs). After a
+deliberate change of the method, rewrite them with ``DALLE_STUDIO_WRITE_GOLDEN=1`` and look at them.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import numpy as np
+import openai
+import pytest
+from PIL import Image
+
+from benchmarks import _fill_set as fs
+from benchmarks.engine_variation_quality import nearest_distance, patch_rows
+from dalle_studio.engine import fill, variations
+from dalle_studio.engine.catalog import ENGINE_MODEL_ID
+from tests.engine.conftest import RunningEngine, decode, hole_mask, png_bytes
+
+pytestmark = pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")  # the SDK marks create_variation
+GOLDEN = Path(__file__).parent / "golden"
+RMSE_TOLERANCE = 4.0
+
+
+def blob(shape: tuple[int, int], seed: int) -> np.ndarray:
+    return fs.large_hole(shape, np.random.default_rng(seed))
+
+
+def golden_cases() -> dict[str, Callable[[], np.ndarray]]:
+    """name -> how the engine's output is made."""
+    bricks = fs.bricks()[40:160, 60:220]
+    street = fs.street()[100:260, 120:360]
+    street_band = np.zeros(street.shape[:2], bool)
+    street_band[:, -52:] = True
+    bricks_hole = blob(bricks.shape[:2], 1)
+
+    def damaged(truth: np.ndarray, hole: np.ndarray) -> np.ndarray:
+        out = truth.copy()
+        out[hole] = 255
+        return out
+
+    return {
+        "bricks-fill": lambda: fill.fill(damaged(bricks, bricks_hole), bricks_hole, seed=3),
+        "street-outpaint": lambda: fill.fill(damaged(street, street_band), street_band, seed=3),
+        "bricks-variation": lambda: variations.vary(bricks, 3),
+    }
+
+
+def rmse(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)))
+
+
+@pytest.mark.parametrize("name", list(golden_cases()))
+def test_outputs_match_the_golden_pictures(name: str) -> None:
+    out = golden_cases()[name]()
+    path = GOLDEN / f"{name}.png"
+    if os.environ.get("DALLE_STUDIO_WRITE_GOLDEN"):
+        Image.fromarray(out).save(path)
+    reference = np.asarray(Image.open(path).convert("RGB"))
+    assert out.shape == reference.shape
+    assert rmse(out, reference) <= RMSE_TOLERANCE, f"{name} moved away from its golden picture"
+
+
+def test_a_fill_is_seamless_and_keeps_the_textures_detail() -> None:
+    truth = fs.bricks()[:160, :224]
+    hole = blob(truth.shape[:2], 5)
+    damaged = truth.copy()
+    damaged[hole] = 255
+    out = fill.fill(damaged, hole, seed=1)
+    assert fs.seam(out, hole) / fs.seam(truth, hole) < 1.4
+    assert fs.detail(out, hole) / fs.detail(truth, hole) > 0.7
+
+
+def test_a_straight_horizon_carries_through_the_hole() -> None:
+    rng = np.random.default_rng(2)
+    truth = np.zeros((120, 160, 3), np.float32)
+    truth[:60] = (90, 140, 220)
+    truth[60:] = (70, 130, 50)
+    truth = np.clip(truth + rng.normal(0, 6, truth.shape), 0, 255).astype(np.uint8)
+    hole = np.zeros((120, 160), bool)
+    hole[30:95, 50:115] = True
+    damaged = truth.copy()
+    damaged[hole] = 255
+    out = fill.fill(damaged, hole, seed=1).astype(int)
+    sky, ground = out[32:56, 52:113], out[64:93, 52:113]
+    assert (sky[..., 2] > sky[..., 1]).mean() > 0.95  # blue above the horizon...
+    assert (ground[..., 1] > ground[..., 2]).mean() > 0.95  # ...green below, all across the hole
+
+
+def test_variations_are_rearrangements_not_shifted_or_mirrored_copies() -> None:
+    source = fs.street()[::2, ::2].copy()
+    result = variations.vary(source, 4).astype(np.float32)
+    # Every patch of it is one of the source's (coherent: no retone, no smear), every patch of the source is in it
+    # (complete: nothing lost) ...
+    ours, theirs = patch_rows(result.astype(np.uint8)), patch_rows(source)
+    assert nearest_distance(ours, theirs) < 20
+    assert nearest_distance(theirs, ours) < 15
+    # ... yet no shift or mirror of the whole source explains it.
+    h, w = source.shape[:2]
+    best = np.inf
+    for flipped in (source, source[:, ::-1]):
+        for dy in range(-h // 5, h // 5 + 1, 4):
+            for dx in range(-w // 5, w // 5 + 1, 4):
+                moved = np.roll(flipped, (dy, dx), axis=(0, 1)).astype(np.float32)
+                best = min(best, float(np.abs(moved - result)[h // 5:-h // 5, w // 5:-w // 5].mean()))
+    assert best > 10
+
+
+def test_a_seed_field_repeats_a_fill_and_another_seed_changes_it(client: openai.OpenAI) -> None:
+    truth = np.dstack([fs.grass()[:128, :128], np.full((128, 128), 255, np.uint8)])
+    mask = hole_mask(128, 128, (30, 30, 90, 90))
+
+    def edit(seed: int) -> np.ndarray:
+        result = client.images.edit(model=ENGINE_MODEL_ID, prompt="x", image=("p.png", png_bytes(truth), "image/png"),
+                                    mask=("m.png", png_bytes(mask), "image/png"), extra_body={"seed": seed})
+        return decode(base64.b64decode(result.data[0].b64_json))
+
+    first, again, other = edit(11), edit(11), edit(12)
+    assert np.array_equal(first, again)
+    hole = mask[..., 3] == 0
+    assert np.abs(first[hole].astype(int) - other[hole].astype(int)).mean() > 2.0
+
+
+def test_a_variation_seed_field_repeats_the_variation(client: openai.OpenAI) -> None:
+    source = fs.bricks()[:96, :96]
+
+    def vary(seed: int) -> np.ndarray:
+        result = client.images.create_variation(image=("p.png", png_bytes(source), "image/png"), size="256x256",
+                                                response_format="b64_json", extra_body={"seed": seed})
+        return decode(base64.b64decode(result.data[0].b64_json))
+
+    assert np.array_equal(vary(5), vary(5))
+
+
+def test_a_seed_that_is_not_a_whole_number_is_refused_in_the_apis_words(engine: RunningEngine) -> None:
+    files = {"image": ("p.png", png_bytes(fs.bricks()[:64, :64]), "image/png")}
+    response = httpx.post(f"{engine.base_url}/images/variations", headers=engine.headers(), files=files,
+                          data={"seed": "soon"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["param"] == "seed" and "whole number" in error["message"]
+
+
+def test_the_stream_shows_the_fill_converging_coarse_scales_first(client: openai.OpenAI) -> None:
+    truth = np.dstack([fs.bricks()[:192, :256], np.full((192, 256), 255, np.uint8)])
+    mask = hole_mask(256, 192, (70, 50, 190, 150))
+    hole = mask[..., 3] == 0
+    stream = client.images.edit(model=ENGINE_MODEL_ID, prompt="x", image=("p.png", png_bytes(truth), "image/png"),
+                                mask=("m.png", png_bytes(mask), "image/png"), stream=True, partial_images=2,
+                                extra_body={"seed": 1})
+    events = list(stream)
+    assert [e.type for e in events] == ["image_edit.partial_image"] * 2 + ["image_edit.completed"]
+    stages = [decode(base64.b64decode(e.b64_json))[..., :3] for e in events]
+    # Each stage is closer to the finished fill than the one before, and the first is a coarse one (less detail).
+    errors = [rmse(stage[hole], stages[-1][hole]) for stage in stages[:2]]
+    assert errors[0] > errors[1] > 0
+    assert fs.detail(stages[0], hole) < fs.detail(stages[-1], hole)
