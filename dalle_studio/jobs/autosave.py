@@ -94,7 +94,8 @@ class Autosaver(QObject):
         mask, mask_patches = _take(doc.mask, self._mask_whole, self._mask_region)
         self._mask_whole, self._mask_region = False, QRect()
         request = recovery.SaveRequest(picture, self._picture_version, mask, mask_patches, self._mask_version,
-                                       doc.frame, self.request.prompt if self.request else "", doc.path, time.time(), self.extra())
+                                       doc.frame, self.request.prompt if self.request else "", doc.path,
+                                       time.time(), self.extra())
         self._saving = self.tasks.start(self._save(request), "saving the recovery copy")
         return self._saving
 
