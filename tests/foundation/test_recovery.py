@@ -135,7 +135,7 @@ def test_kill_9_then_restart_offers_the_work_once(make_studio, loop, tmp_path):
     offer_recovery(restarted).button(QMessageBox.StandardButton.Yes).click()
     doc, queue, strip = restarted.document, restarted.workflow.queue, restarted.workflow_ui.strip
     loop.run_until_complete(_until(lambda: not found.folder.exists()))
-    assert np.array_equal(read(doc.mask), mask) and doc.prompt == f"edit {crash_driver.EDITS - 1}"
+    assert np.array_equal(read(doc.mask), mask) and restarted.window.request.prompt == f"edit {crash_driver.EDITS - 1}"
     # the result that had arrived is back in the Results strip, ready to accept into the recovered picture
     assert strip.job is not None and strip.job.input.prompt == crash_driver.PROMPT_DONE
     assert strip.list.count() == 1 and strip.accept_button.isEnabled()
