@@ -161,6 +161,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     yield PANELS_STEP_IMPORTS + PANELS_STEP_QT_MODULES
     from dalle_studio.api.model_data import OVERRIDE_FILE_NAME, apply_overrides
     from dalle_studio.api.settings import SETTINGS as API_SETTINGS
+    from dalle_studio.jobs.refusals import LearnedRefusals
+    from dalle_studio.jobs.request import RequestModel
     from dalle_studio.jobs.spending import SETTINGS as SPENDING_SETTINGS
     from dalle_studio.jobs.workflow import SETTINGS as WORKFLOW_SETTINGS
     from dalle_studio.library import Library, ThumbnailStore
@@ -174,8 +176,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     facts_problems = apply_overrides(paths.config / OVERRIDE_FILE_NAME)  # the user's model facts over the bundled
     library = Library(paths.data / "library")
     thumbnails = ThumbnailCache(ThumbnailStore(paths.cache, size=settings.get("gallery.thumbnail_size")))
-    prompt_panel = PromptPanel()
-    prompt_panel.prompt.textChanged.connect(lambda: document.set_prompt(prompt_panel.text()))
+    request = RequestModel(LearnedRefusals(settings))
+    prompt_panel = PromptPanel(request)
     gallery = GalleryPanel(library, thumbnails, settings=settings)
     window.attach_panels(prompt_panel, gallery)
     connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
@@ -210,7 +212,7 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     gallery.run_again.connect(workflow_ui.run_again)
     providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
-    autosaver = Autosaver(document, paths.data / "recovery", tasks, window)
+    autosaver = Autosaver(document, paths.data / "recovery", tasks, window, request=request)
     keeper = JobKeeper(workflow, autosaver, tasks, window)
     scope_canvas_keys(window, canvas_ui.actions, elsewhere=("galleryDock",))
     if facts_problems:
@@ -337,7 +339,6 @@ def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restore
     def answered(result: int) -> None:
         if result == QMessageBox.StandardButton.Yes:
             studio.autosaver.restore(found)
-            studio.window.prompt_panel.set_text(found.prompt)
             studio.tasks.start(restore_jobs(studio, found), "bringing back the jobs")
             then(True)
         else:

@@ -4,6 +4,10 @@ Synchronous and CPU-bound: call these from a worker thread (:mod:`dalle_studio.c
 
 Public API:
 
+Pictures come as encoded bytes, Pillow images, or pixel arrays in OpenCV's order ((h, w, 4) BGRA, as a Qt ARGB32
+image lies in memory, or (h, w, 3) BGR; masks (h, w), 0 = edit). Arrays may be read-only views with row strides
+(a frame cut from a bigger picture): an opaque one is resized by OpenCV straight from the view, no copy.
+
 - :func:`open_picture` — bytes or a Pillow image → RGBA with the EXIF orientation applied (JPEGs decoded at reduced
   scale when a target size is given, which is what makes a 4096x4096 photo fast).
 - :func:`choose_size` — the allowed size closest to a picture's shape for a model (list or ``WxH`` rule).
@@ -25,6 +29,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from PIL import Image, ImageOps
 
 from dalle_studio.api.models import ModelSpec, parse_size
@@ -33,6 +38,7 @@ from dalle_studio.core import work
 from dalle_studio.core.images import ALPHA_MODES, OpenedImage, mask_channel, open_image, read_header, to_rgba
 
 Fit = Literal["crop", "pad"]
+Picture = bytes | Image.Image | np.ndarray
 Box = tuple[int, int, int, int]
 DEFAULT_TARGET_PIXELS = 1024 * 1024
 # Shrink by whole factors with a box filter first (exact area averages: no aliasing), then Lanczos for the rest:
@@ -71,11 +77,17 @@ class PreparedEdit:
         return (self.image, *self.extra)
 
 
-def open_picture(source: bytes | Image.Image, *, draft_to: tuple[int, int] | None = None,
-                 max_pixels: int | None = None) -> Image.Image:
+def open_picture(source: Picture, *, draft_to: tuple[int, int] | None = None,
+                 max_pixels: int | None = None) -> Image.Image | np.ndarray:
     """An RGBA picture with its EXIF orientation applied (opened by :mod:`dalle_studio.core.images`). ``draft_to``
-    lets JPEG decoding skip resolution that the target does not need. Raises
+    lets JPEG decoding skip resolution that the target does not need. An opaque pixel array is returned as it is
+    (see the module's note); one with transparency as RGBA. Raises
     :class:`~dalle_studio.core.images.ImageOpenError` for unreadable or oversized pictures."""
+    if isinstance(source, np.ndarray):
+        if not is_opaque(source):
+            # Transparency: Pillow resizes with the alpha premultiplied (no colour bleeding from clear pixels).
+            return Image.fromarray(_to_rgb_order(source), "RGBA")
+        return source
     if isinstance(source, Image.Image):
         if source.mode in ("RGB", "RGBA") and not source.info:
             # Pixels from the canvas (upright sRGB already): used as they are; RGB stays RGB, which resizes
@@ -85,8 +97,22 @@ def open_picture(source: bytes | Image.Image, *, draft_to: tuple[int, int] | Non
     return open_image(source, "The picture", max_pixels=max_pixels, draft_to=draft_to).rgba
 
 
-def open_mask(source: bytes | Image.Image, *, max_pixels: int | None = None) -> Image.Image:
-    """The mask as one 8-bit channel, 0 = edit: the alpha of a picture that has one, else its grey level."""
+def is_opaque(array: np.ndarray) -> bool:
+    """True when a pixel array (see the module's note) has no alpha below 255. Reads BGRA pixels as 32-bit words
+    (alpha is the high byte): one pass, no copy, several times faster than the alpha channel's minimum."""
+    if array.ndim != 3 or array.shape[2] != 4:
+        return True
+    if array.strides[2] == 1 and array.strides[1] == 4 and array.dtype == np.uint8:
+        words = array.view("<u4")  # (h, w, 1), the rows' stride kept
+        return bool(words.min() >= 0xFF000000)
+    return bool(array[..., 3].min() == 255)
+
+
+def open_mask(source: Picture, *, max_pixels: int | None = None) -> Image.Image | np.ndarray:
+    """The mask as one 8-bit channel, 0 = edit: the alpha of a picture that has one, else its grey level (an
+    (h, w) array is that channel already)."""
+    if isinstance(source, np.ndarray):
+        return source
     if isinstance(source, Image.Image):
         if source.mode == "L" and not source.info:  # the canvas's mask as pixels: its grey level is the mask
             return source
@@ -136,10 +162,48 @@ def _placement(src: tuple[int, int], dst: tuple[int, int], fit: Fit) -> Placemen
     return Placement(src, dst, (0, 0, sw, sh), (left, top, left + tw, top + th), fit)
 
 
-def fit_picture(img: Image.Image, size: tuple[int, int], fit: Fit = "crop") -> tuple[Image.Image, Placement]:
+def _size_of(img: Image.Image | np.ndarray) -> tuple[int, int]:
+    return (img.shape[1], img.shape[0]) if isinstance(img, np.ndarray) else img.size
+
+
+def _to_rgb_order(array: np.ndarray) -> np.ndarray:
+    import cv2  # imported on first use: it costs start-up time
+
+    return cv2.cvtColor(array, cv2.COLOR_BGRA2RGBA if array.shape[2] == 4 else cv2.COLOR_BGR2RGB)
+
+
+def _resize_array(array: np.ndarray, box: Box, size: tuple[int, int]) -> np.ndarray:
+    """``box`` of ``array`` resized to ``size``: area averages when shrinking (no aliasing; OpenCV reads the strided
+    view as it is), Lanczos when enlarging. Shrinking halves first while it can: bilinear at exactly half the size
+    averages each 2x2 block, the same as area averaging and several times faster (4096 -> 1024: ~20 ms, not ~70)."""
+    import cv2
+
+    left, top, right, bottom = box
+    region = array[top:bottom, left:right]
+    if size[0] > right - left or size[1] > bottom - top:
+        return cv2.resize(region, size, interpolation=cv2.INTER_LANCZOS4)
+    while region.shape[1] >= 2 * size[0] and region.shape[0] >= 2 * size[1]:
+        region = cv2.resize(region, (region.shape[1] // 2, region.shape[0] // 2), interpolation=cv2.INTER_LINEAR)
+    return cv2.resize(region, size, interpolation=cv2.INTER_AREA)
+
+
+def fit_picture(img: Image.Image | np.ndarray, size: tuple[int, int],
+                fit: Fit = "crop") -> tuple[Image.Image, Placement]:
     """``img`` cropped (centre) or padded (average colour, opaque) to ``size``'s shape and resized to it; RGBA."""
-    placement = _placement(img.size, size, fit)
+    placement = _placement(_size_of(img), size, fit)
     tb = placement.target_box
+    if isinstance(img, np.ndarray):  # opaque pixels (open_picture): resized, then made RGBA at the target's size
+        import cv2
+
+        small = _resize_array(img, placement.source_box, (tb[2] - tb[0], tb[3] - tb[1]))
+        code = cv2.COLOR_BGRA2RGBA if small.shape[2] == 4 else cv2.COLOR_BGR2RGBA
+        if fit == "crop":
+            return Image.fromarray(cv2.cvtColor(small, code), "RGBA"), placement
+        blue, green, red = cv2.mean(small)[:3]
+        canvas = np.empty((size[1], size[0], 4), np.uint8)
+        canvas[...] = (round(red), round(green), round(blue), 255)
+        cv2.cvtColor(small, code, dst=canvas[tb[1]:tb[3], tb[0]:tb[2]])
+        return Image.fromarray(canvas, "RGBA"), placement
     region = img.resize((tb[2] - tb[0], tb[3] - tb[1]), Image.Resampling.LANCZOS, box=placement.source_box,
                         reducing_gap=REDUCING_GAP)
     if region.mode != "RGBA":
@@ -153,16 +217,20 @@ def fit_picture(img: Image.Image, size: tuple[int, int], fit: Fit = "crop") -> t
     return canvas, placement
 
 
-def fit_mask(mask: Image.Image, placement: Placement) -> Image.Image:
+def fit_mask(mask: Image.Image | np.ndarray, placement: Placement) -> Image.Image:
     """The mask (from :func:`open_mask`) resized through ``placement``: an RGBA picture whose alpha is the mask
     (0 = edit); padding is kept (alpha 255), so the model never spends effort on it."""
-    if mask.size != placement.source_size:
-        raise PreparationError(f"the mask is {mask.size[0]}x{mask.size[1]} but the picture is "
+    mask_size = _size_of(mask)
+    if mask_size != placement.source_size:
+        raise PreparationError(f"the mask is {mask_size[0]}x{mask_size[1]} but the picture is "
                                f"{placement.source_size[0]}x{placement.source_size[1]}")
-    alpha = mask if mask.mode == "L" else open_mask(mask)
     tb = placement.target_box
-    region = alpha.resize((tb[2] - tb[0], tb[3] - tb[1]), Image.Resampling.BILINEAR, box=placement.source_box,
-                          reducing_gap=REDUCING_GAP)
+    if isinstance(mask, np.ndarray):
+        region = Image.fromarray(_resize_array(mask, placement.source_box, (tb[2] - tb[0], tb[3] - tb[1])), "L")
+    else:
+        alpha = mask if mask.mode == "L" else open_mask(mask)
+        region = alpha.resize((tb[2] - tb[0], tb[3] - tb[1]), Image.Resampling.BILINEAR, box=placement.source_box,
+                              reducing_gap=REDUCING_GAP)
     full = Image.new("L", placement.target_size, 255)
     full.paste(region, tb[:2])
     out = Image.new("RGBA", placement.target_size, (0, 0, 0, 255))
@@ -209,14 +277,16 @@ def _smaller_size(spec: ModelSpec, size: tuple[int, int]) -> tuple[int, int] | N
     return max(smaller, default=None)
 
 
-def prepare_edit(source: bytes | Image.Image, mask: bytes | Image.Image | None, spec: ModelSpec, *,
+def prepare_edit(source: Picture, mask: Picture | None, spec: ModelSpec, *,
                  size: str | None = None, fit: Fit = "crop", extra: tuple[bytes | Image.Image, ...] = (),
                  target_pixels: int = DEFAULT_TARGET_PIXELS) -> PreparedEdit:
     """The picture (and mask, alpha 0 = edit, same size as the picture) made ready for ``spec``: oriented, RGBA,
     fitted to ``size`` (chosen from the picture's shape when ``None``/``"auto"``), PNG-encoded under the model's
     limit, going to smaller allowed sizes until it fits. ``extra`` pictures (GPT Image) are only oriented, limited
     to the target's long side and encoded."""
-    if isinstance(source, Image.Image):
+    if isinstance(source, np.ndarray):
+        src_w, src_h = _size_of(source)
+    elif isinstance(source, Image.Image):
         src_w, src_h = source.size[::-1] if _has_rotation(source) else source.size
     else:
         src_w, src_h = read_header(source, "The picture").size
@@ -228,8 +298,9 @@ def prepare_edit(source: bytes | Image.Image, mask: bytes | Image.Image | None, 
 
     def mask_png_for(size_now: tuple[int, int], opened: work.Started[Image.Image]) -> bytes | None:
         mask_img = opened.result()
-        if mask_img.size != source_size:
-            raise PreparationError(f"the mask is {mask_img.width}x{mask_img.height} but the picture is "
+        if _size_of(mask_img) != source_size:
+            mask_w, mask_h = _size_of(mask_img)
+            raise PreparationError(f"the mask is {mask_w}x{mask_h} but the picture is "
                                    f"{src_w}x{src_h}; they must be the same size")
         return encode_png_under(fit_mask(mask_img, _placement(source_size, size_now, fit)), spec.mask_max_bytes)
 
@@ -248,8 +319,9 @@ def prepare_edit(source: bytes | Image.Image, mask: bytes | Image.Image | None, 
             size_text = f"{size_now[0]}x{size_now[1]}"
             extras = tuple(_prepare_extra(x, spec, max(size_now), i) for i, x in enumerate(extra, start=2))
             return PreparedEdit(
-                image=ImageFile(image_png, "image.png", "image/png"),
-                mask=ImageFile(mask_png, "mask.png", "image/png") if mask_png is not None else None,
+                image=ImageFile(image_png, "image.png", "image/png", size=size_now, alpha=True),
+                mask=ImageFile(mask_png, "mask.png", "image/png", size=size_now, alpha=True)
+                if mask_png is not None else None,
                 size="auto" if size == "auto" and spec.allows_size("auto") else size_text,
                 placement=placement, extra=extras,
             )
@@ -257,7 +329,7 @@ def prepare_edit(source: bytes | Image.Image, mask: bytes | Image.Image | None, 
     raise PreparationError(f"the picture cannot be made smaller than {spec.max_input_bytes:,} bytes for {spec.id}")
 
 
-def prepare_variation(source: bytes | Image.Image, spec: ModelSpec, *, size: str | None = None) -> PreparedEdit:
+def prepare_variation(source: Picture, spec: ModelSpec, *, size: str | None = None) -> PreparedEdit:
     """The picture as a variation needs it (dall-e-2: a square PNG under 4 MB): centre-cropped and resized."""
     return prepare_edit(source, None, spec, size=size, fit="crop")
 

@@ -41,7 +41,6 @@ class Document(QObject):
     mask_changed = Signal(QRect)  # this region of the mask changed
     frame_changed = Signal(QRect)  # the new frame
     canvas_resized = Signal(QPoint)  # the canvas changed size; the old origin now lies at this point
-    prompt_changed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -53,7 +52,6 @@ class Document(QObject):
         self._generation = 0  # changes with every replace(): snapshots of older pictures are stale
         self._path: Path | None = None
         self._metadata: dict[str, str] = {}
-        self._prompt = ""
         self._stroke: MaskStroke | None = None
         self._compacting: list[Future[None]] = []  # undo tiles being compressed off the UI thread
         self._patches: weakref.WeakSet[TilePatch] = weakref.WeakSet()  # the undo data alive, for measuring
@@ -82,16 +80,6 @@ class Document(QObject):
     def metadata(self) -> dict[str, str]:
         """Text metadata read from the file (PNG text chunks), e.g. a prompt saved by this or other tools."""
         return dict(self._metadata)
-
-    @property
-    def prompt(self) -> str:
-        return self._prompt
-
-    def set_prompt(self, prompt: str) -> None:
-        """The artist's prompt (not part of the undo history: the text box has its own)."""
-        if prompt != self._prompt:
-            self._prompt = prompt
-            self.prompt_changed.emit(prompt)
 
     @property
     def is_empty(self) -> bool:
@@ -236,11 +224,12 @@ class Document(QObject):
         self.undo_stack.push(command)
         return command.offset
 
-    def snapshot(self, prompt: str | None = None) -> Snapshot:
-        """An immutable copy of what to send (picture, mask, frame, prompt); painting can go on meanwhile.
+    def snapshot(self, prompt: str = "") -> Snapshot:
+        """An immutable copy of what to send (picture, mask, frame, and the ``prompt`` given: its home is the
+        request model in ``jobs``); painting can go on meanwhile.
         Costs nothing until the document next changes its pixels (Qt shares them copy-on-write)."""
         return Snapshot(QImage(self._image), QImage(self._mask), QRect(self._frame),
-                        self._prompt if prompt is None else prompt, QPoint(self._origin), self._generation)
+                        prompt, QPoint(self._origin), self._generation)
 
     def frame_of(self, snapshot: Snapshot) -> QRect:
         """Where ``snapshot``'s frame lies in the picture now (the canvas may have grown since)."""

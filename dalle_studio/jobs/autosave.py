@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage
 from dalle_studio.core import work
 from dalle_studio.document import pixels, recovery
 from dalle_studio.document.document import Document
+from dalle_studio.jobs.request import RequestModel
 from dalle_studio.jobs.tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class Autosaver(QObject):
     """Watches ``document`` and keeps this instance's recovery copy under ``root`` up to date."""
 
     def __init__(self, document: Document, root: Path, tasks: TaskRegistry, parent: QObject | None = None,
-                 delay_ms: int = DELAY_MS) -> None:
+                 delay_ms: int = DELAY_MS, request: RequestModel | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.root = root
@@ -51,8 +52,10 @@ class Autosaver(QObject):
         document.mask_changed.connect(self._mask_changed)
         for signal in (document.image_replaced, document.canvas_resized):
             signal.connect(self._all_changed)
-        for signal in (document.frame_changed, document.prompt_changed):
-            signal.connect(self.changed)
+        document.frame_changed.connect(self.changed)
+        self.request = request  # the prompt's home
+        if request is not None:
+            request.changed.connect(lambda what: self.changed() if what == "prompt" else None)
 
     def _picture_changed(self, _rect: QRect) -> None:
         self._picture_version += 1
@@ -91,7 +94,8 @@ class Autosaver(QObject):
         mask, mask_patches = _take(doc.mask, self._mask_whole, self._mask_region)
         self._mask_whole, self._mask_region = False, QRect()
         request = recovery.SaveRequest(picture, self._picture_version, mask, mask_patches, self._mask_version,
-                                       doc.frame, doc.prompt, doc.path, time.time(), self.extra())
+                                       doc.frame, self.request.prompt if self.request else "", doc.path,
+                                       time.time(), self.extra())
         self._saving = self.tasks.start(self._save(request), "saving the recovery copy")
         return self._saving
 
@@ -160,7 +164,8 @@ class Autosaver(QObject):
         doc.set_mask(found.mask, "Recovered mask")
         if not found.frame.isEmpty():
             doc.set_frame(found.frame, "Recovered frame")
-        doc.set_prompt(found.prompt)
+        if self.request is not None:
+            self.request.set_prompt(found.prompt)
         self._dirty = True
         self._timer.stop()
         self.save_now()

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from dalle_studio.api.prepare import Placement, restore_region
+from dalle_studio.api.prepare import Placement, is_opaque, restore_region
 from dalle_studio.core.images import open_image
-from dalle_studio.document import pixels
+from dalle_studio.document import mask_ops, pixels
 from dalle_studio.document.compose import composite_through_mask
 from dalle_studio.document.qimage import pil_to_qimage, qimage_to_pil
+from dalle_studio.document.snapshot import Snapshot
 
 
 def to_pil(image: QImage) -> Image.Image:
@@ -30,11 +32,41 @@ def to_pil(image: QImage) -> Image.Image:
     return qimage_to_pil(image)
 
 
-def png_bytes(image: QImage) -> bytes:
-    """``image`` as a PNG (fast compression: it is re-encoded to the model's limits anyway)."""
+Pixels = np.ndarray | Image.Image
+
+
+def send_pixels(snapshot: Snapshot, with_mask: bool) -> tuple[Pixels, Pixels | None]:
+    """The frame's picture and send mask (0 = regenerate) for preparation. An opaque frame inside the picture goes
+    as read-only views of the snapshot's pixels (BGRA and the mask as painted: nothing to copy, convert or
+    clear); otherwise the cut copies (transparent parts and what lies beyond the picture are to be regenerated).
+    The views stay valid while ``snapshot`` lives (its images never change)."""
+    if not snapshot.reaches_beyond and snapshot.picture.format() == QImage.Format.Format_ARGB32 \
+            and snapshot.mask.format() == QImage.Format.Format_Alpha8:
+        picture = pixels.peek(snapshot.picture, snapshot.frame)
+        if is_opaque(picture):
+            return picture, pixels.peek(snapshot.mask, snapshot.frame) if with_mask else None
+    return to_pil(snapshot.framed_picture()), to_pil(snapshot.send_mask()) if with_mask else None
+
+
+def lineage(snapshot: Snapshot, with_mask: bool) -> tuple[QImage, QImage, bytes, bytes | None]:
+    """What filing the results needs: the frame's picture and send mask as images (results are placed on and
+    composited through them), and their PNGs for the library's lineage (the mask file made from the send mask
+    cut once, not again)."""
+    framed, keep = snapshot.framed_picture(), snapshot.send_mask()
+    mask_png = _png(Image.fromarray(mask_ops.to_rgba(pixels.peek(keep)), "RGBA")) if with_mask else None
+    return framed, keep, png_bytes(framed), mask_png
+
+
+def _png(image: Image.Image) -> bytes:
+    """A PNG at the request path's effort (fast deflate of filtered rows: the library keeps it as it is)."""
     buffer = io.BytesIO()
-    qimage_to_pil(image).save(buffer, "PNG", compress_level=1)
+    image.save(buffer, "PNG", compress_level=1, compress_type=zlib.Z_RLE)
     return buffer.getvalue()
+
+
+def png_bytes(image: QImage) -> bytes:
+    """``image`` as a PNG (fast compression)."""
+    return _png(qimage_to_pil(image))
 
 
 def decode(data: bytes) -> QImage:

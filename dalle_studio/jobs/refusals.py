@@ -6,6 +6,7 @@ providers dialog, where it can be forgotten.
 
 from __future__ import annotations
 
+from dalle_studio.api.plan import LABELS
 from dalle_studio.core.settings import Setting, Settings, declare
 
 SETTINGS = declare(
@@ -49,3 +50,8 @@ class LearnedRefusals:
                 continue
             kept[key] = params
         self.settings.set("api.learned_refusals", kept)
+
+
+def describe(params: tuple[str, ...]) -> str:
+    """The refused parameters as the form names them ("Quality, Fidelity")."""
+    return ", ".join(LABELS.get(name, name) for name in params)

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PIL import Image
 from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QImage
 
@@ -237,32 +236,27 @@ class Workflow(QObject):
             return result, framed, keep, placement, source_png, mask_png
         snapshot, with_mask = inp.snapshot, plan.kind == EDIT
 
-        def cut() -> tuple[QImage, QImage, Image.Image, Image.Image | None]:
-            framed, keep = snapshot.framed_picture(), snapshot.send_mask()
-            return framed, keep, pictures.to_pil(framed), pictures.to_pil(keep) if with_mask else None
-
-        # Pixels go to preparation as they are (no PNG encode and decode on the way). The PNGs of the source and
-        # mask that the library keeps as lineage are encoded once the request is ready, while it is on the wire.
-        framed, keep, source_pixels, mask_pixels = await asyncio.to_thread(cut)
-
-        def lineage_pngs() -> tuple[bytes, bytes | None]:
-            return pictures.png_bytes(framed), pictures.png_bytes(snapshot.framed_mask()) if with_mask else None
-
-        lineage: list[asyncio.Future[tuple[bytes, bytes | None]]] = []
+        # Pixels go to preparation as they are: views of the snapshot when the frame is opaque and inside the
+        # picture (no copy, no PNG encode and decode on the way). The frame's images that filing needs, and the
+        # PNGs the library keeps as lineage, are made once the request is ready, while it is on the wire.
+        source_pixels, mask_pixels = await asyncio.to_thread(pictures.send_pixels, snapshot, with_mask)
+        filing: list[asyncio.Future[tuple[QImage, QImage, bytes, bytes | None]]] = []
         try:
             result, placement = await self._prepare_and_send(
                 job, client, plan, source_pixels, mask_pixels, sink,
-                ready=lambda: lineage.append(asyncio.ensure_future(asyncio.to_thread(lineage_pngs))))
+                ready=lambda: filing.append(asyncio.ensure_future(
+                    asyncio.to_thread(pictures.lineage, snapshot, with_mask))))
         except BaseException:
-            for task in lineage:  # not needed any more (nothing to file); owned until its thread ends
+            for task in filing:  # not needed any more (nothing to file); owned until its thread ends
                 self._partial_tasks.add(task)
                 task.add_done_callback(lambda t: (self._partial_tasks.discard(t), t.cancelled() or t.exception()))
             raise
-        source_png, mask_png = await lineage[0] if lineage else await asyncio.to_thread(lineage_pngs)
+        framed, keep, source_png, mask_png = await (filing[0] if filing else
+                                                    asyncio.to_thread(pictures.lineage, snapshot, with_mask))
         return result, framed, keep, placement, source_png, mask_png
 
-    async def _prepare_and_send(self, job: Job, client: Any, plan: Plan, source: Image.Image,
-                                mask: Image.Image | None, sink: Any, *,
+    async def _prepare_and_send(self, job: Job, client: Any, plan: Plan, source: pictures.Pixels,
+                                mask: pictures.Pixels | None, sink: Any, *,
                                 ready: Callable[[], object]) -> tuple[ImagesResult, Placement]:
         inp = job.input
         assert plan.fit is not None

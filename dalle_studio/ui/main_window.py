@@ -29,9 +29,11 @@ from dalle_studio.core.settings import Settings
 
 if TYPE_CHECKING:  # the window shows before these load (see app.run): they are imported by attach()
     from dalle_studio.document.document import Document
+    from dalle_studio.jobs.request import RequestModel
     from dalle_studio.jobs.tasks import TaskRegistry
     from dalle_studio.ui.canvas.view import CanvasView
     from dalle_studio.ui.picture_files import PictureFiles
+    from dalle_studio.ui.prompt.panel import PromptPanel
 
 log = logging.getLogger(__name__)
 Std = QKeySequence.StandardKey
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         self.canvas: CanvasView | None = None
         self.files: PictureFiles | None = None
         self.prompt_panel: QWidget | None = None
+        self.request: RequestModel | None = None  # what the next request asks (the prompt's one home)
         self.setDockNestingEnabled(True)
         loading = QLabel("Loading…")
         loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -96,9 +99,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self._on_image_replaced()
 
-    def attach_panels(self, prompt_panel: QWidget, gallery: QWidget) -> None:
+    def attach_panels(self, prompt_panel: PromptPanel, gallery: QWidget) -> None:
         """Put the prompt panel and the gallery into their docks."""
         self.prompt_panel = prompt_panel
+        self.request = prompt_panel.request
         self.prompt_dock.setWidget(_scrolling(prompt_panel))
         self.gallery_dock.setWidget(gallery)
 
@@ -324,8 +328,9 @@ class MainWindow(QMainWindow):
         from dalle_studio.library.export import slug
         from dalle_studio.ui.exports import start_folder
 
-        stem = slug(self.document.prompt, 40) or (f"{self.document.path.stem}-edited" if self.document.path
-                                                   else "picture")
+        prompt = self.request.prompt if self.request is not None else ""
+        stem = slug(prompt, 40) or (f"{self.document.path.stem}-edited" if self.document.path
+                                    else "picture")
         start = str(start_folder(self.settings.get("export.last_folder")) / f"{stem}.png")
         path, _ = QFileDialog.getSaveFileName(self, "Export picture", start, "PNG image (*.png)")
         if path:

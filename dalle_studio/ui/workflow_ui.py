@@ -14,10 +14,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from dalle_studio.api.catalog import ModelChoice, merge_models, retired_note
-from dalle_studio.api.plan import LABELS, PARTIAL_IMAGES
+from dalle_studio.api.plan import PARTIAL_IMAGES
 from dalle_studio.api.providers import OPENAI
 from dalle_studio.jobs.explain import JobRefused
 from dalle_studio.jobs.job import Job, JobKind, JobResult, JobState
+from dalle_studio.jobs.refusals import describe
 from dalle_studio.jobs.tasks import TaskRegistry
 from dalle_studio.jobs.workflow import Workflow
 from dalle_studio.library import ImageRecord
@@ -138,11 +139,11 @@ class WorkflowUi(QObject):
         self.panel.model.setEnabled(True)
 
     def _on_model_changed(self) -> None:
-        choice = self.panel.current_model()
+        request = self.panel.request
+        choice = request.model
         if choice is None:
             return
-        provider = self.panel.current_provider()
-        self.panel.parameters.set_model(choice.spec, learned=self.workflow.refusals.of(provider, choice.id))
+        provider = request.provider
         self.panel.vary_button.setToolTip(
             "Variations of the picture with /images/variations" if choice.spec.supports("variations") else
             "This model has no variations endpoint: Variations run as an edit of the whole picture")
@@ -155,35 +156,35 @@ class WorkflowUi(QObject):
             note, warning = f"{choice.id} shuts down on {choice.shutdown}.{replacement}", True
         elif not choice.spec.known:
             note = f"{choice.id} is not in the table of known models: GPT Image rules are assumed."
-        learned = self.workflow.refusals.of(provider, choice.id)
+        learned = request.learned()
         if learned:
-            names = ", ".join(LABELS.get(name, name) for name in learned)
+            names = describe(learned)
             note = " ".join(x for x in (note, f"{provider} refused {names} for {choice.id}: no longer offered "
                                               "(<a href='forget'>forget</a>).") if x)
         hub = self.workflow.hub
         if not note and hub.provider(provider).kind == OPENAI:
             note = retired_note(date.today())
         self.panel.set_model_note(note, warning)
-        if not self.workflow.hub.is_engine(self.workflow.hub.provider(self.panel.current_provider())):
+        if not hub.is_engine(hub.provider(provider)):
             self.workflow.settings.set("api.default_model", choice.id)
         self._update_cost()
 
     def _forget_learned(self, _link: str) -> None:
         """The "forget" link under the model list: offer again what the provider refused for this model."""
-        choice = self.panel.current_model()
-        if choice is not None:
-            self.workflow.refusals.forget(self.panel.current_provider(), choice.id)
-            self._on_model_changed()
+        request = self.panel.request
+        if request.model is not None:
+            self.workflow.refusals.forget(request.provider, request.model.id)  # the form follows the setting
 
     def _update_cost(self) -> None:
-        choice = self.panel.current_model()
+        request = self.panel.request
+        choice = request.model
         if choice is None:
             return
-        if self.workflow.hub.is_engine(self.workflow.hub.provider(self.panel.current_provider())):
+        if self.workflow.hub.is_engine(self.workflow.hub.provider(request.provider)):
             self.panel.set_cost("Free: runs on this computer.")
             return
         spending = self.workflow.spending
-        params = self.panel.parameters.values()
+        params = request.parameters()
         partials = PARTIAL_IMAGES if self.workflow.settings.get("jobs.stream_partials") and choice.spec.streaming \
             else 0
         estimate = spending.estimate(choice.id, params, partial_images=partials)
@@ -205,22 +206,20 @@ class WorkflowUi(QObject):
             self.panel.set_history(self.workflow.settings.get(key))
         elif key.startswith("jobs.spen"):
             self._update_cost()
-        elif key == "api.learned_refusals":  # a refusal was learned or forgotten: the form follows
-            self._on_model_changed()
 
     # -- running ----------------------------------------------------------------------------------------------
     def run(self, kind: JobKind) -> Job | None:
-        choice: ModelChoice | None = self.panel.current_model()
+        request = self.panel.request
+        choice: ModelChoice | None = request.model
         if choice is None:
             self.tell("No model is chosen yet.", "Wait a moment for the model list, or choose a provider.")
             return None
         try:
-            job = self.workflow.start(kind, self.panel.current_provider(), choice, self.panel.text(),
-                                      self.panel.parameters.values())
+            job = self.workflow.start(kind, request.provider, choice, request.prompt, request.parameters())
         except JobRefused as refused:
             self.tell(str(refused), refused.hint)
             return None
-        self.panel.parameters.recalled_seed = None
+        self.panel.request.recalled_seed = None
         self.window.statusBar().showMessage(f"{job.title()}: sent to {job.input.provider}"
                                             + (f" ({job.input.note})" if job.input.note else ""), 6000)
         return job

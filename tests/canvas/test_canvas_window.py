@@ -55,7 +55,7 @@ def test_typing_in_the_prompt_does_not_switch_tools(studio, qtbot):
     QTest.keyClicks(prompt, "be")
     assert prompt.toPlainText() == "be"
     assert studio.window.canvas.tools.tool == Tool.BRUSH
-    assert studio.document.prompt == "be"
+    assert studio.window.request.prompt == "be"
 
 
 def test_every_canvas_shortcut_is_listed_in_help(studio):

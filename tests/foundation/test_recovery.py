@@ -54,7 +54,9 @@ def test_autosaved_work_survives_an_abrupt_stop_and_is_restored(make_studio, loo
     offer_recovery(second).button(QMessageBox.StandardButton.Yes).click()
     assert np.array_equal(read(second.document.image), picture)
     assert np.array_equal(read(second.document.mask), mask)
-    assert second.document.frame == QRect(10, 10, 300, 200) and second.document.prompt == "a ginger cat with a bow tie"
+    assert second.document.frame == QRect(10, 10, 300, 200)
+    assert second.window.request.prompt == "a ginger cat with a bow tie"
+    assert second.window.prompt_panel.prompt.toPlainText() == "a ginger cat with a bow tie"  # shown where it is typed
     loop.run_until_complete(_until(lambda: not found.folder.exists()))  # now in the second's own copy only
     assert second.autosaver.slot.folder.exists()
     second.autosaver.stop_and_clear()  # a clean exit
@@ -133,7 +135,7 @@ def test_kill_9_then_restart_offers_the_work_once(make_studio, loop, tmp_path):
     offer_recovery(restarted).button(QMessageBox.StandardButton.Yes).click()
     doc, queue, strip = restarted.document, restarted.workflow.queue, restarted.workflow_ui.strip
     loop.run_until_complete(_until(lambda: not found.folder.exists()))
-    assert np.array_equal(read(doc.mask), mask) and doc.prompt == f"edit {crash_driver.EDITS - 1}"
+    assert np.array_equal(read(doc.mask), mask) and restarted.window.request.prompt == f"edit {crash_driver.EDITS - 1}"
     # the result that had arrived is back in the Results strip, ready to accept into the recovered picture
     assert strip.job is not None and strip.job.input.prompt == crash_driver.PROMPT_DONE
     assert strip.list.count() == 1 and strip.accept_button.isEnabled()

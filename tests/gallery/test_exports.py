@@ -42,7 +42,7 @@ def test_exporting_a_bundled_sample_proposes_pictures_not_the_install_folder_and
     window = studio.window
     sample = window.samples_dir / "rocket.jpg"
     assert loop.run_until_complete(window.files.open_path(sample))
-    window.document.set_prompt("a rocket over the sea")
+    window.request.set_prompt("a rocket over the sea")
     window.document.fill_mask(QRect(0, 0, 20, 20))
     assert not window.document.undo_stack.isClean()
     proposed: list[str] = []

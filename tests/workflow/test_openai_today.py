@@ -5,6 +5,8 @@ parameter heals once, is said on the job, remembered and can be forgotten; costs
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from dalle_studio.api import providers as p
 from dalle_studio.api.keys import SESSION
@@ -134,4 +136,95 @@ def test_a_recalled_retired_model_is_recalled_as_its_replacement_saying_so(today
     said = panel.recall("a red kite", "gpt-image-1.5", {"quality": "low"})
     assert panel.current_model().id == "gpt-image-2.6-sunburst" and panel.text() == "a red kite"
     assert "gpt-image-1.5 is retired: recalled with gpt-image-2.6-sunburst" in said
-    assert panel.parameters.values()["quality"] == "low"
+    assert panel.request.parameters()["quality"] == "low" and panel.parameters.quality.currentData() == "low"
+
+
+def key_to(combo, wanted) -> None:
+    """Choose an item of ``combo`` with the arrow keys, as the artist does (no mouse, no popup)."""
+    combo.setFocus()
+    for key in (Qt.Key.Key_Home, *([Qt.Key.Key_Down] * combo.count())):
+        if key is not Qt.Key.Key_Home and wanted(combo.currentData()):
+            return
+        QTest.keyClick(combo, key)
+    assert wanted(combo.currentData()), f"no such item in {combo.objectName()}"
+
+
+def last_edit(state, loop, count: int) -> dict:
+    loop.run_until_complete(until(lambda: len([r for r in state.api_requests() if r.path.endswith("/edits")])
+                                  >= count))
+    return [r.form() for r in state.api_requests() if r.path.endswith("/edits")][count - 1]
+
+
+def test_the_request_model_decides_what_is_sent_whatever_the_form_shows(today, loop, qtbot):
+    """Keys into the prompt and the model combo: the request model holds the prompt and the choices, the form shows
+    them, and a choice the chosen model does not take is neither shown nor sent, yet comes back with a model that
+    takes it."""
+    window_studio, state = today
+    panel = window_studio.window.prompt_panel
+    request = panel.request
+    panel.prompt.setFocus()
+    QTest.keyClick(panel.prompt, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(panel.prompt, "a blue scarf")
+    assert request.prompt == "a blue scarf"
+    key_to(panel.model, lambda choice: choice.id == "gpt-image-2.6-flare")
+    assert request.model.id == "gpt-image-2.6-flare" and panel.model.currentText() == request.model.label
+    complexity, count = panel.parameters.complexity, panel.parameters.count
+    key_to(complexity, lambda value: value == "high")
+    count.setFocus()
+    QTest.keyClick(count, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(count, "1")
+    assert request.parameters()["complexity"] == "high" and request.parameters()["n"] == 1
+
+    key_to(panel.model, lambda choice: choice.id == "gpt-image-2")  # takes no complexity
+    assert not panel.parameters.form.isRowVisible(complexity) and "complexity" not in request.parameters()
+    QTest.keyClick(panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Edit
+    sent = last_edit(state, loop, 1)
+    assert sent["model"] == "gpt-image-2" and sent["prompt"] == "a blue scarf" and "complexity" not in sent
+
+    key_to(panel.model, lambda choice: choice.id == "gpt-image-2.6-flare")  # the choice comes back with it
+    assert panel.parameters.form.isRowVisible(complexity) and complexity.currentText() == "High"
+    panel.parameters.hide()  # what is sent does not depend on what is on screen
+    QTest.keyClick(panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    sent = last_edit(state, loop, 2)
+    assert sent["model"] == "gpt-image-2.6-flare" and sent["complexity"] == "high" and sent["prompt"] == "a blue scarf"
+
+
+def test_recall_and_the_prompt_history_set_the_request_model_and_the_panel_shows_it(today):
+    window_studio, _state = today
+    panel = window_studio.window.prompt_panel
+    panel.recall("a green hat", "gpt-image-2.5-flare", {"quality": "high", "n": 3})
+    request = panel.request
+    assert request.prompt == "a green hat" and panel.prompt.toPlainText() == "a green hat"
+    assert request.model.id == "gpt-image-2.5-flare" and panel.model.currentData().id == "gpt-image-2.5-flare"
+    assert panel.parameters.quality.currentText() == "High" and panel.parameters.count.value() == 3
+    assert request.parameters()["quality"] == "high" and request.parameters()["n"] == 3
+    request.set_prompt("typed elsewhere")  # one home: the box follows the model
+    assert panel.prompt.toPlainText() == "typed elsewhere"
+
+
+def test_the_providers_dialog_lists_what_was_learned_and_forgets_it(today, qtbot):
+    from dalle_studio.ui.dialogs.providers import ProvidersDialog
+
+    window_studio, _state = today
+    panel = window_studio.window.prompt_panel
+    choose(panel, "gpt-image-2")
+    window_studio.workflow.refusals.learn("OpenAI", "gpt-image-2", "quality")  # as a healed refusal leaves it
+    window_studio.workflow.refusals.learn("OpenAI", "gpt-image-2.5-flare", "background")
+    assert not panel.parameters.form.isRowVisible(panel.parameters.quality)
+    dialog = ProvidersDialog(window_studio.workflow.hub, window_studio.window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    learned = dialog.learned.list
+    texts = [learned.item(i).text() for i in range(learned.count())]
+    assert texts == ["OpenAI · gpt-image-2: Quality", "OpenAI · gpt-image-2.5-flare: Background"]
+    assert not dialog.learned.forget_button.isEnabled()
+    first = learned.visualItemRect(learned.item(0)).center()
+    qtbot.mouseClick(learned.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.mouseClick(dialog.learned.forget_button, Qt.MouseButton.LeftButton)
+    assert window_studio.workflow.refusals.of("OpenAI", "gpt-image-2") == ()
+    assert window_studio.workflow.refusals.of("OpenAI", "gpt-image-2.5-flare") == ("background",)
+    assert [learned.item(i).text() for i in range(learned.count())] == ["OpenAI · gpt-image-2.5-flare: Background"]
+    assert panel.parameters.form.isRowVisible(panel.parameters.quality)  # offered again in the window
+    assert "refused" not in panel.model_note.text()
+    qtbot.mouseClick(dialog.learned.forget_all_button, Qt.MouseButton.LeftButton)
+    assert window_studio.workflow.refusals.all() == [] and learned.item(0).text() == "Nothing refused so far."

@@ -113,7 +113,7 @@ def test_recalled_settings_fill_the_prompt_panel_where_the_model_offers_them(stu
     panel.recall("a red kite", "studio-classical-fill", {"n": 3, "quality": "high", "size": "1024x1536",
                                                         "style": "not offered"})
     assert panel.text() == "a red kite" and panel.current_model().id == "studio-classical-fill"
-    values = panel.parameters.values()
+    values = panel.request.parameters()
     assert values["n"] == 3 and values["quality"] == "high" and values["size"] == "1024x1536"
 
 

@@ -25,6 +25,8 @@ from dalle_studio.api import providers as p
 from dalle_studio.api.keys import FILE, KEYCHAIN, SESSION, KeychainUnavailable
 from dalle_studio.api.settings import providers_from
 from dalle_studio.jobs.providers import ProviderHub
+from dalle_studio.jobs.refusals import LearnedRefusals
+from dalle_studio.ui.dialogs.learned_refusals import LearnedRefusalsList
 
 _KINDS = (("OpenAI", p.OPENAI), ("Azure OpenAI", p.AZURE), ("OpenAI-compatible server", p.COMPATIBLE))
 
@@ -145,6 +147,8 @@ class ProvidersDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.note)
+        self.learned = LearnedRefusalsList(LearnedRefusals(hub.settings))
+        layout.addWidget(self.learned)
         layout.addWidget(close)
         self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
         self.refresh()

@@ -1,11 +1,10 @@
 """The prompt panel: what the artist asks for, of which provider and model, with which parameters, and the
-buttons that send it. It holds no state of its own beyond its widgets; the workflow wiring fills it."""
+buttons that send it. A view of the request model (:mod:`dalle_studio.jobs.request`): its widgets hold no state of
+their own; they show the model and write into it, with their signals blocked while they are brought in line."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dalle_studio.api.catalog import ModelChoice, replacement_for
+from dalle_studio.api.catalog import ModelChoice
 from dalle_studio.jobs.job import JobKind
+from dalle_studio.jobs.request import RequestModel
 from dalle_studio.ui.prompt.parameters import ParametersForm
 
 WARNING_STYLE = "color: #c07000;"
@@ -35,8 +35,9 @@ class PromptPanel(QWidget):
     model_changed = Signal()
     parameters_changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, request: RequestModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.request = request
         self.setObjectName("promptPanel")
         self.prompt = QPlainTextEdit()
         self.prompt.setObjectName("prompt")
@@ -56,7 +57,7 @@ class PromptPanel(QWidget):
         self.model_note.setWordWrap(True)
         self.model_note.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.model_note.hide()
-        self.parameters = ParametersForm()
+        self.parameters = ParametersForm(request)
         self.cost = QLabel(objectName="cost")
         self.cost.setEnabled(False)
         self.edit_button = QPushButton("Edit", objectName="editButton")
@@ -74,9 +75,11 @@ class PromptPanel(QWidget):
         self.edit_action = self._shortcut("Edit the painted area", ("Ctrl+Return", "Ctrl+Enter"), JobKind.EDIT)
         self.generate_action = self._shortcut("Generate from the prompt", ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
                                               JobKind.GENERATION)
-        self.provider.currentIndexChanged.connect(lambda _i: self.provider_changed.emit(self.current_provider()))
-        self.model.currentIndexChanged.connect(lambda _i: self.model_changed.emit())
+        self.prompt.textChanged.connect(lambda: request.set_prompt(self.prompt.toPlainText()))
+        self.provider.currentIndexChanged.connect(self._provider_chosen)
+        self.model.currentIndexChanged.connect(self._model_chosen)
         self.parameters.changed.connect(self.parameters_changed)
+        request.changed.connect(self._on_request_changed)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Prompt"))
@@ -113,30 +116,42 @@ class PromptPanel(QWidget):
         self.addAction(action)
         return action
 
+    # -- following the request model ----------------------------------------------------------------------------
+    def _on_request_changed(self, what: str) -> None:
+        if what == "prompt":
+            if self.prompt.toPlainText() != self.request.prompt:  # not while the artist types: the cursor stays
+                with QSignalBlocker(self.prompt):
+                    self.prompt.setPlainText(self.request.prompt)
+        elif what == "provider":
+            with QSignalBlocker(self.provider):
+                self.provider.setCurrentIndex(max(0, self.provider.findData(self.request.provider)))
+        elif what == "models":
+            self._show_models()
+        elif what == "model":
+            with QSignalBlocker(self.model):
+                self.model.setCurrentIndex(self._model_index(self.request.model.id) if self.request.model else -1)
+            self.model_changed.emit()
+
+    def _provider_chosen(self, _index: int) -> None:
+        self.request.set_provider(self.current_provider())
+        self.provider_changed.emit(self.current_provider())
+
+    def _model_chosen(self, index: int) -> None:
+        choice = self.model.itemData(index)
+        if choice is not None:
+            self.request.set_model(choice.id)
+
     # -- prompt -----------------------------------------------------------------------------------------------
     def text(self) -> str:
-        return self.prompt.toPlainText()
+        return self.request.prompt
 
     def set_text(self, text: str) -> None:
-        self.prompt.setPlainText(text)
+        self.request.set_prompt(text)
 
     def recall(self, prompt: str, model: str = "", params: dict | None = None) -> str:
-        """Put back a prompt and, where the current provider offers them, its model and parameters. A model the
-        provider no longer offers because it was retired is recalled as its replacement; returns what was said
-        about it ("" when nothing)."""
-        self.set_text(prompt)
-        said = ""
-        if model:
-            index = self._model_index(model)
-            if index < 0:
-                replacement = replacement_for(model, date.today())
-                if replacement is not None and self._model_index(replacement) >= 0:
-                    index = self._model_index(replacement)
-                    said = f"{model} is retired: recalled with {replacement}."
-            if index >= 0:
-                self.model.setCurrentIndex(index)
-        if params:
-            self.parameters.apply(params)
+        """Put back a recalled prompt, model and parameters (into the request model); returns what was said
+        about a retired model ("" when nothing)."""
+        said = self.request.recall(prompt, model, params)
         if said:
             self.set_model_note(said, True)
         return said
@@ -149,7 +164,7 @@ class PromptPanel(QWidget):
         menu.clear()
         for prompt in prompts:
             label = prompt if len(prompt) <= 70 else prompt[:69] + "…"
-            menu.addAction(label.replace("&", "&&"), lambda p=prompt: self.set_text(p)).setToolTip(prompt)
+            menu.addAction(label.replace("&", "&&"), lambda p=prompt: self.request.set_prompt(p)).setToolTip(prompt)
         self.history_button.setEnabled(bool(prompts))
 
     def set_revised_prompt(self, text: str | None) -> None:
@@ -158,33 +173,33 @@ class PromptPanel(QWidget):
 
     # -- provider and model -----------------------------------------------------------------------------------
     def set_providers(self, names: list[tuple[str, str]], current: str) -> None:
-        """``names``: (name, label) pairs; ``current`` is selected without emitting a change."""
-        self.provider.blockSignals(True)
-        self.provider.clear()
-        for name, label in names:
-            self.provider.addItem(label, name)
-        self.provider.setCurrentIndex(max(0, self.provider.findData(current)))
-        self.provider.blockSignals(False)
+        """``names``: (name, label) pairs; ``current`` is chosen without counting as the artist's choice."""
+        with QSignalBlocker(self.provider):
+            self.provider.clear()
+            for name, label in names:
+                self.provider.addItem(label, name)
+        self.request.set_provider(current)
+        with QSignalBlocker(self.provider):  # also when the provider stayed the same but the list was rebuilt
+            self.provider.setCurrentIndex(max(0, self.provider.findData(self.request.provider)))
 
     def current_provider(self) -> str:
         return self.provider.currentData() or ""
 
     def set_models(self, choices: list[ModelChoice], current: str | None) -> None:
-        self.model.blockSignals(True)
-        self.model.clear()
-        for choice in choices:
-            self.model.addItem(choice.label, choice)
-            if choice.shutdown is not None:
-                self.model.setItemData(self.model.count() - 1,
-                                       f"{choice.id} is deprecated: OpenAI shuts it down on {choice.shutdown}",
-                                       Qt.ItemDataRole.ToolTipRole)
-        index = next((i for i in range(self.model.count()) if self.model.itemData(i).id == current), 0)
-        self.model.setCurrentIndex(index)
-        self.model.blockSignals(False)
-        self.model_changed.emit()
+        self.request.set_choices(choices, current)
+
+    def _show_models(self) -> None:
+        with QSignalBlocker(self.model):
+            self.model.clear()
+            for choice in self.request.choices:
+                self.model.addItem(choice.label, choice)
+                if choice.shutdown is not None:
+                    self.model.setItemData(self.model.count() - 1,
+                                           f"{choice.id} is deprecated: OpenAI shuts it down on {choice.shutdown}",
+                                           Qt.ItemDataRole.ToolTipRole)
 
     def current_model(self) -> ModelChoice | None:
-        return self.model.currentData()
+        return self.request.model
 
     def set_model_note(self, text: str, warning: bool = False) -> None:
         self.model_note.setText(text)
@@ -198,3 +213,4 @@ class PromptPanel(QWidget):
     def set_cost(self, text: str) -> None:
         self.cost.setText(text)
         self.cost.setVisible(bool(text))
+

@@ -1,14 +1,12 @@
-"""The request parameters of the prompt panel: only what the request plan offers for the chosen model is shown."""
+"""The request parameters of the prompt panel: a view of the request model's parameters. Only what the chosen model
+takes is shown; the widgets hold no state of their own (what is sent is read from the model, never from here)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
-from dalle_studio.api.models import ModelSpec
-from dalle_studio.api.plan import offered_parameters
+from dalle_studio.jobs.request import OPTIONAL, RequestModel, max_results
 
 _LABELS = {
     "auto": "Auto", "low": "Low", "medium": "Medium", "high": "High", "xhigh": "Extra high", "max": "Max",
@@ -17,31 +15,31 @@ _LABELS = {
 }
 
 
-def _fill(combo: QComboBox, values: tuple[str, ...], keep: str | None, default: str | None = None) -> None:
-    combo.blockSignals(True)
-    combo.clear()
-    for value in values:
-        combo.addItem(_LABELS.get(value, value), value)
-    index = combo.findData(keep) if keep is not None else -1
-    if index < 0 and default is not None:
-        index = combo.findData(default)
-    combo.setCurrentIndex(max(index, 0))
-    combo.blockSignals(False)
+def _fill(combo: QComboBox, values: tuple[str, ...], current: str) -> None:
+    """Show ``values`` with ``current`` chosen (typed text in an editable combo when it is not listed)."""
+    if tuple(combo.itemData(i) for i in range(combo.count())) != values:
+        combo.clear()
+        for value in values:
+            combo.addItem(_LABELS.get(value, value), value)
+    index = combo.findData(current)
+    if index >= 0:
+        if combo.currentIndex() != index or (combo.isEditable() and combo.currentText() != combo.itemText(index)):
+            combo.setCurrentIndex(index)
+    elif combo.isEditable() and combo.currentText().strip() != current:
+        combo.setEditText(current)
 
 
 class ParametersForm(QWidget):
-    """Size, count, quality, background, output format, style, input fidelity and moderation for one model."""
+    """Size, count, quality, complexity, background, output format, style, input fidelity and moderation."""
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, request: RequestModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.spec: ModelSpec | None = None
-        self.kind = "edit"
-        self.recalled_seed: int | None = None
+        self.request = request
         self.size = QComboBox(objectName="size", editable=True)
         self.size.setToolTip("The size the model paints at; the result is scaled back to the frame.")
-        self.count = QSpinBox(objectName="count", minimum=1, maximum=10, value=2)
+        self.count = QSpinBox(objectName="count", minimum=1, maximum=10)
         self.count.setToolTip("How many results to ask for (n)")
         self.quality = QComboBox(objectName="quality")
         self.background = QComboBox(objectName="background")
@@ -52,8 +50,6 @@ class ParametersForm(QWidget):
         self.moderation = QComboBox(objectName="moderation")
         self.complexity = QComboBox(objectName="complexity")
         self.complexity.setToolTip("How much the model plans before painting (separate from quality)")
-        _fill(self.fidelity, ("", "low", "high"), None)
-        _fill(self.moderation, ("auto", "low"), None)
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self._rows: dict[str, QWidget] = {}
@@ -66,64 +62,50 @@ class ParametersForm(QWidget):
         ):
             self.form.addRow(QLabel(label), widget)
             self._rows[key] = widget
-        for combo in (self.size, self.quality, self.background, self.output_format, self.style, self.fidelity,
-                      self.moderation, self.complexity):
-            combo.currentIndexChanged.connect(self.changed)
-        self.size.editTextChanged.connect(self.changed)
-        self.count.valueChanged.connect(self.changed)
+            if isinstance(widget, QComboBox) and widget is not self.size:
+                widget.currentIndexChanged.connect(
+                    lambda _i, k=key, w=widget: request.set_parameter(k, w.currentData()))
+        self.size.currentIndexChanged.connect(self._size_chosen)
+        self.size.editTextChanged.connect(self._size_chosen)
+        self.count.valueChanged.connect(lambda n: request.set_parameter("n", n))
+        request.changed.connect(self._on_request_changed)
+        self._sync()
 
-    def set_model(self, spec: ModelSpec, kind: str = "any", learned: tuple[str, ...] = ()) -> None:
-        """Show the parameters the request plan offers for ``spec`` and a request of ``kind`` (edit, variation,
-        generation, or any), less those the provider refused for this model (``learned``)."""
-        self.spec, self.kind = spec, kind
-        offered = offered_parameters(spec, kind, learned)
-        _fill(self.size, spec.sizes, self.size.currentData() or self.size.currentText(), spec.default_size)
-        self.size.setEditable(spec.size_rule is not None)
-        self.size.setToolTip(f"Allowed: {spec.allowed_sizes_text()}")
-        self.count.setMaximum(max(1, spec.max_n) if spec.max_n > 1 else 10)
-        self.count.setToolTip("How many results to ask for" + (
-            " (this model makes one per request: several are sent in parallel)" if spec.max_n == 1 else ""))
-        _fill(self.quality, spec.qualities, self.quality.currentData(), "auto" if "auto" in spec.qualities else None)
-        _fill(self.background, spec.backgrounds, self.background.currentData(), "auto")
-        _fill(self.output_format, spec.output_formats, self.output_format.currentData(), "png")
-        _fill(self.style, spec.styles, self.style.currentData())
-        _fill(self.fidelity, ("", *offered.get("input_fidelity", ())), self.fidelity.currentData(), "")
-        _fill(self.complexity, ("", *offered.get("complexity", ())), self.complexity.currentData(), "")
+    def _size_chosen(self, *_args: object) -> None:
+        text = self.size.currentText().strip()
+        index = self.size.findText(text)
+        self.request.set_parameter("size", self.size.itemData(index) if index >= 0 else text)
+
+    def _on_request_changed(self, what: str) -> None:
+        if what in ("model", "parameters", "provider"):
+            self._sync()
+            self.changed.emit()
+
+    def _sync(self) -> None:
+        """Show the request model: its model's rows, each set to the value that will be sent."""
+        blockers = [QSignalBlocker(widget) for widget in self._rows.values()]
+        self._show()
+        for blocker in blockers:
+            blocker.unblock()
+
+    def _show(self) -> None:
+        request = self.request
+        choice = request.model
+        offered = request.offered()
+        if choice is not None:
+            spec = choice.spec
+            self.size.setEditable(spec.size_rule is not None)
+            self.size.setToolTip(f"Allowed: {spec.allowed_sizes_text()}")
+            self.count.setMaximum(max_results(spec))
+            self.count.setToolTip("How many results to ask for" + (
+                " (this model makes one per request: several are sent in parallel)" if spec.max_n == 1 else ""))
+            _fill(self.size, spec.sizes, request.value("size"))
+        self.count.setValue(request.value("n"))
+        for key in ("quality", "background", "output_format", "style", "input_fidelity", "moderation",
+                    "complexity"):
+            values = offered.get(key, ())
+            combo = self._rows[key]
+            assert isinstance(combo, QComboBox)
+            _fill(combo, ("", *values) if key in OPTIONAL else values, request.value(key))
         for key, widget in self._rows.items():
             self.form.setRowVisible(widget, key in offered)
-        self.changed.emit()
-
-    def apply(self, values: dict[str, Any]) -> None:
-        """Set the fields named in ``values`` (size, n, quality, ...) where this model offers that value."""
-        # The engine's seed of a recalled result: the next run sends it (and repeats the result), then forgets it.
-        self.recalled_seed = values.get("seed")
-        for key, value in values.items():
-            widget = self._rows.get(key)
-            if widget is None or value in (None, ""):
-                continue
-            if isinstance(widget, QSpinBox):
-                if isinstance(value, int) or str(value).isdigit():
-                    widget.setValue(int(value))
-                continue
-            index = widget.findData(value)
-            if index >= 0:
-                widget.setCurrentIndex(index)
-            elif widget.isEditable():
-                widget.setEditText(str(value))
-
-    def values(self) -> dict[str, Any]:
-        """The parameters to send, as the API names them; hidden ones are left out."""
-        params: dict[str, Any] = {"n": self.count.value()}
-        for key, widget in self._rows.items():
-            if key == "n" or not self.form.isRowVisible(widget):
-                continue
-            assert isinstance(widget, QComboBox)
-            value = widget.currentData() if widget.currentText() == widget.itemText(widget.currentIndex()) \
-                else widget.currentText().strip()
-            if value is None:
-                value = widget.currentText().strip()
-            if value:
-                params[key] = value
-        if self.recalled_seed is not None:
-            params["seed"] = self.recalled_seed
-        return params
