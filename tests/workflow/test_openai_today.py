@@ -149,9 +149,11 @@ def key_to(combo, wanted) -> None:
     assert wanted(combo.currentData()), f"no such item in {combo.objectName()}"
 
 
-def last_edit(state, loop, count: int) -> dict:
+def last_edit(state, loop, count: int, studio) -> dict:
+    """The form of the ``count``-th edit the server received, once its job has finished: Qt events driven outside
+    the asyncio loop (key clicks) must not step a job that is still reading its answer."""
     loop.run_until_complete(until(lambda: len([r for r in state.api_requests() if r.path.endswith("/edits")])
-                                  >= count))
+                                  >= count and not studio.workflow.queue.active))
     return [r.form() for r in state.api_requests() if r.path.endswith("/edits")][count - 1]
 
 
@@ -178,14 +180,14 @@ def test_the_request_model_decides_what_is_sent_whatever_the_form_shows(today, l
     key_to(panel.model, lambda choice: choice.id == "gpt-image-2")  # takes no complexity
     assert not panel.parameters.form.isRowVisible(complexity) and "complexity" not in request.parameters()
     QTest.keyClick(panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Edit
-    sent = last_edit(state, loop, 1)
+    sent = last_edit(state, loop, 1, window_studio)
     assert sent["model"] == "gpt-image-2" and sent["prompt"] == "a blue scarf" and "complexity" not in sent
 
     key_to(panel.model, lambda choice: choice.id == "gpt-image-2.6-flare")  # the choice comes back with it
     assert panel.parameters.form.isRowVisible(complexity) and complexity.currentText() == "High"
     panel.parameters.hide()  # what is sent does not depend on what is on screen
     QTest.keyClick(panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    sent = last_edit(state, loop, 2)
+    sent = last_edit(state, loop, 2, window_studio)
     assert sent["model"] == "gpt-image-2.6-flare" and sent["complexity"] == "high" and sent["prompt"] == "a blue scarf"
 
 
