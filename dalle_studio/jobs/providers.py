@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from dalle_studio.api import providers as p
-from dalle_studio.api.catalog import ModelChoice, is_image_model
+from dalle_studio.api.catalog import ModelChoice, is_image_model, merge_models, retired_note
 from dalle_studio.api.errors import ImagesAPIError
 from dalle_studio.api.keys import KeyStore, SecretKey
 from dalle_studio.api.settings import providers_from
@@ -173,6 +173,16 @@ class ProviderHub(QObject):
         ids = [e["id"] for e in entries if isinstance(e.get("id"), str) and is_image_model(e["id"])]
         listed = ", ".join(ids) if ids else "no image models listed (any model id you type is still sent)"
         return True, f"{address} answered. Image models: {listed}."
+
+    def known_models(self, today: date | None = None) -> list[ModelChoice]:
+        """The models of the facts table (live ones, newest first): what is offered when a provider does not list
+        its own."""
+        return merge_models(None, today=today or date.today())
+
+    def retired_note(self, provider_name: str, today: date | None = None) -> str:
+        """On OpenAI, which models it has shut down and what replaces them; other providers decide for themselves
+        (empty)."""
+        return retired_note(today or date.today()) if self.provider(provider_name).kind == p.OPENAI else ""
 
     def engine_models(self) -> list[ModelChoice]:
         """The engine's one model (known without asking it)."""

@@ -20,9 +20,11 @@ from PySide6.QtGui import QImage
 
 from dalle_studio.api.catalog import ModelChoice
 from dalle_studio.api.errors import ImagesAPIError, UndecodableImageError
+from dalle_studio.api.models import ModelSpec
 from dalle_studio.api.plan import (
     EDIT,
     GENERATION,
+    PARTIAL_IMAGES,
     Plan,
     PlanError,
     edit_request,
@@ -144,6 +146,10 @@ class Workflow(QObject):
                              spec=spec, snapshot=snapshot, via_edit=plan.via_edit, note=note, label=label, plan=plan,
                              estimate=estimate, source=self._source_name())
         return self.queue.submit(job_input)
+
+    def partial_images(self, spec: ModelSpec) -> int:
+        """How many partial images a run of a model with ``spec`` streams (and pays for), by the user's setting."""
+        return PARTIAL_IMAGES if self.settings.get("jobs.stream_partials") and spec.streaming else 0
 
     def _source_name(self) -> str:
         """The name of the open picture's file; for a picture opened from the gallery (stored under its hash),

@@ -7,15 +7,12 @@ and tells the user what happened.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
-from dalle_studio.api.catalog import ModelChoice, merge_models, retired_note
-from dalle_studio.api.plan import PARTIAL_IMAGES
-from dalle_studio.api.providers import OPENAI
 from dalle_studio.jobs.explain import JobRefused
 from dalle_studio.jobs.job import Job, JobKind, JobResult, JobState
 from dalle_studio.jobs.refusals import describe
@@ -27,6 +24,9 @@ from dalle_studio.ui.jobs.panel import JobsPanel
 from dalle_studio.ui.main_window import MainWindow
 from dalle_studio.ui.prompt.panel import PromptPanel
 from dalle_studio.ui.staging.strip import StagingStrip
+
+if TYPE_CHECKING:
+    from dalle_studio.jobs.request import ModelChoice
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ class WorkflowUi(QObject):
             choices = await self.workflow.hub.models(provider)
         except Exception as exc:  # the list from the table is still usable
             log.info("model list of %s failed: %s", provider.name, exc)
-            choices = merge_models(None, today=date.today())
+            choices = self.workflow.hub.known_models()
             self.window.statusBar().showMessage(f"{provider.name} did not list its models ({exc}); showing the "
                                                 "known ones.", 10000)
         if ticket == self._model_load:  # else another provider was chosen meanwhile
@@ -162,8 +162,8 @@ class WorkflowUi(QObject):
             note = " ".join(x for x in (note, f"{provider} refused {names} for {choice.id}: no longer offered "
                                               "(<a href='forget'>forget</a>).") if x)
         hub = self.workflow.hub
-        if not note and hub.provider(provider).kind == OPENAI:
-            note = retired_note(date.today())
+        if not note:
+            note = hub.retired_note(provider)
         self.panel.set_model_note(note, warning)
         if not hub.is_engine(hub.provider(provider)):
             self.workflow.settings.set("api.default_model", choice.id)
@@ -185,8 +185,7 @@ class WorkflowUi(QObject):
             return
         spending = self.workflow.spending
         params = request.parameters()
-        partials = PARTIAL_IMAGES if self.workflow.settings.get("jobs.stream_partials") and choice.spec.streaming \
-            else 0
+        partials = self.workflow.partial_images(choice.spec)
         estimate = spending.estimate(choice.id, params, partial_images=partials)
         if estimate is not None:
             text = f"About ${estimate:.2f} per run."

@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dalle_studio.api.catalog import ModelChoice
 from dalle_studio.jobs.job import JobKind
-from dalle_studio.jobs.request import RequestModel
+from dalle_studio.jobs.request import ModelChoice, RequestModel
 from dalle_studio.ui.prompt.parameters import ParametersForm
 
 WARNING_STYLE = "color: #c07000;"
