@@ -40,10 +40,20 @@ def view(image: QImage, rect: QRect | None = None) -> np.ndarray:
     return full[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
 
 
+class _Kept:
+    """Array data that keeps the image it lies in alive: a view handed to a worker thread must not outlive its
+    pixels when the job (and the image) is dropped on the UI thread meanwhile."""
+
+    def __init__(self, buffer: np.ndarray, owner: QImage) -> None:
+        self.__array_interface__ = buffer.__array_interface__
+        self._buffer, self._owner = buffer, owner
+
+
 def peek(image: QImage, rect: QRect | None = None) -> np.ndarray:
-    """A read-only view of the pixels of ``image`` (or of ``rect``), valid until the image next changes."""
+    """A read-only view of the pixels of ``image`` (or of ``rect``), valid until the image next changes; it holds a
+    reference to ``image``, so the pixels live as long as the view."""
     n = channels(image)
-    buffer = np.frombuffer(image.constBits(), np.uint8)
+    buffer = np.asarray(_Kept(np.frombuffer(image.constBits(), np.uint8), QImage(image)))
     full = buffer.reshape(image.height(), image.bytesPerLine())[:, : image.width() * n]
     full = full.reshape(image.height(), image.width(), n) if n > 1 else full
     if rect is None:
