@@ -41,7 +41,18 @@ import numpy as np
 from PIL import Image
 
 from benchmarks._util import RUNS, report_median
-from benchmarks.gallery_library import KINDS, MODELS, SEARCHES, STYLES, WORDS, build, close, rss_mb, wait_for_thumbnails
+from benchmarks.gallery_library import (
+    KINDS,
+    MODELS,
+    STYLES,
+    WORDS,
+    build,
+    close,
+    open_gallery,
+    rss_mb,
+    search_times,
+    wait_for_thumbnails,
+)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -129,38 +140,8 @@ def ensure_library(folder: Path) -> Path:
 
 # ---- measurements ----------------------------------------------------------------------------------------------
 
-def open_gallery(app, library_dir: Path, cache_dir: Path) -> float:
-    began = time.perf_counter()
-    parts = build(library_dir, cache_dir)
-    panel = parts[2]
-    panel.show()
-    app.processEvents()
-    wait_for_thumbnails(app, panel)
-    elapsed = (time.perf_counter() - began) * 1000
-    close(*parts)
-    app.processEvents()
-    return elapsed
-
-
 def measure_search(app, library_dir: Path, cache_dir: Path) -> tuple[float, float, float]:
-    from dalle_studio.library import Query
-
-    library, _, panel = parts = build(library_dir, cache_dir)
-    panel.show()
-    wait_for_thumbnails(app, panel)
-    times, sql_times = [], []
-    for text in SEARCHES:
-        for end in range(1, len(text) + 1):
-            began = time.perf_counter()
-            panel.filters.search.setText(text[:end])
-            panel.view.viewport().repaint()
-            times.append((time.perf_counter() - began) * 1000)
-            began = time.perf_counter()
-            library.ids(Query(text=text[:end]))
-            sql_times.append((time.perf_counter() - began) * 1000)
-        panel.filters.search.clear()
-        app.processEvents()
-    close(*parts)
+    times, sql_times = search_times(app, library_dir, cache_dir)
     return float(np.percentile(times, 95)), statistics.median(times), statistics.median(sql_times)
 
 

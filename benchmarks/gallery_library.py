@@ -183,7 +183,8 @@ def open_gallery(app, library_dir: Path, cache_dir: Path) -> float:
     return elapsed
 
 
-def measure_search(app, library_dir: Path, cache_dir: Path) -> tuple[float, float, float]:
+def search_times(app, library_dir: Path, cache_dir: Path) -> tuple[list[float], list[float]]:
+    """Milliseconds per keystroke while typing each search: in the gallery (filter and repaint), and in SQL alone."""
     from dalle_studio.library import Query
 
     library, _, panel = parts = build(library_dir, cache_dir)
@@ -202,6 +203,11 @@ def measure_search(app, library_dir: Path, cache_dir: Path) -> tuple[float, floa
         panel.filters.search.clear()
         app.processEvents()
     close(*parts)
+    return times, sql_times
+
+
+def measure_search(app, library_dir: Path, cache_dir: Path) -> tuple[float, float, float]:
+    times, sql_times = search_times(app, library_dir, cache_dir)
     return statistics.median(times), max(times), statistics.median(sql_times)
 
 
