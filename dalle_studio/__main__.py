@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from dalle_studio import APP_NAME, __version__
@@ -18,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
         from dalle_studio.api.cli import main as cli_main
 
         return cli_main(args)
+    if len(args) <= 1 and not any(a.startswith("-") for a in args):  # the usual start: no option to parse
+        return _start(args[0] if args else None)
+    import argparse  # only for options and --help: a plain start does without it (3 ms)
+
     parser = argparse.ArgumentParser(
         prog="dalle-studio",
         description=f"{APP_NAME}: paint the part of a picture to change, describe it, choose among the results.",
@@ -26,15 +29,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("picture", nargs="?", help="a picture to open (PNG, JPEG, WebP, BMP, TIFF, GIF)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    options = parser.parse_args(args)
+    return _start(parser.parse_args(args).picture)
+
+
+def _start(picture: str | None) -> int:
     early = None
-    if options.picture:  # decoding starts now, on a thread, while Qt loads and the window appears
+    if picture:  # decoding starts now, on a thread, while Qt loads and the window appears
         from dalle_studio.document.early_open import EarlyOpen
 
-        early = EarlyOpen(options.picture)
+        early = EarlyOpen(picture)
+    from dalle_studio.ui.pyside_imports import lighten_import_hook
+
+    lighten_import_hook()  # before the rest of the app loads: see the module
     from dalle_studio.app import run
 
-    return run(options.picture, early)
+    return run(picture, early)
 
 
 if __name__ == "__main__":

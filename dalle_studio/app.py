@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from dalle_studio import APP_ID, APP_NAME, __version__
-from dalle_studio.core.logs import setup_logging
 from dalle_studio.core.paths import AppPaths
 from dalle_studio.core.resources import resources_dir, samples_dir
 from dalle_studio.core.settings import Settings
-from dalle_studio.ui.dialogs.error_dialog import error_box
 from dalle_studio.ui.main_window import MainWindow
 from dalle_studio.ui.theme import follow_color_scheme
 
 if TYPE_CHECKING:  # loaded after the window shows (see run)
     import asyncio
+
+    from PySide6.QtWidgets import QMessageBox
 
     from dalle_studio.document.document import Document
     from dalle_studio.document.early_open import EarlyOpen
@@ -62,6 +62,8 @@ class ErrorReporter:
         self.count += 1
         if self.dialog is not None and self.dialog.isVisible():
             return  # one dialog is enough; the log has every error
+        from dalle_studio.ui.dialogs.error_dialog import error_box
+
         self.dialog = error_box(self._parent(), context, exc, str(self._log_file) if self._log_file else None)
         self.dialog.open()
 
@@ -156,6 +158,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     document = Document()
     tools = CanvasTools(settings)
     canvas = CanvasView(document, tools)
+
+    yield ()  # each step below is one event-loop turn: none keeps the window from painting for long
     window.attach(document, tasks, canvas)
 
     yield PANELS_STEP_IMPORTS + PANELS_STEP_QT_MODULES
@@ -178,6 +182,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     thumbnails = ThumbnailCache(ThumbnailStore(paths.cache, size=settings.get("gallery.thumbnail_size")))
     request = RequestModel(LearnedRefusals(settings))
     prompt_panel = PromptPanel(request)
+
+    yield ()
     gallery = GalleryPanel(library, thumbnails, settings=settings)
     window.attach_panels(prompt_panel, gallery)
     connect_gallery(gallery, files=window.files, prompt_panel=prompt_panel, status_bar=window.statusBar())
@@ -205,6 +211,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     jobs_panel = JobsPanel(workflow.queue)
     window.add_dock("Results", "resultsDock", strip, Qt.DockWidgetArea.BottomDockWidgetArea)
     window.add_dock("Jobs", "jobsDock", jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+
+    yield ()
     workflow_ui = WorkflowUi(workflow, window, prompt_panel, strip, jobs_panel, tasks)
     canvas_ui.selection.compare.watch_preview(workflow_ui.preview)
     prompt_panel.model_changed.connect(lambda: _frame_shapes_follow_model(prompt_panel, tools, document))
@@ -328,6 +336,8 @@ def offer_recovery(studio: Studio, then: Callable[[bool], None] = lambda restore
     if found is None:
         then(False)
         return None
+    from PySide6.QtWidgets import QMessageBox
+
     name = found.path.name if found.path else "an untitled picture"
     box = QMessageBox(QMessageBox.Icon.Question, "Restore your work?",
                       f"DALL·E Studio did not close properly. Restore {name} with its mask and prompt, as "
@@ -431,9 +441,6 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    icon = resources_dir() / "icons" / "dalle-studio.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
     # The style and palette before any widget exists: set later, they would re-polish every widget of the window.
     scheme = follow_color_scheme(app, settings)  # parented to the app: follows the setting until the app quits
     window = create_window(paths, settings)
@@ -448,7 +455,12 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     app.processEvents()  # on screen now; what follows fills it in
     if probe:
         probe.shown()
+    icon = resources_dir() / "icons" / "dalle-studio.svg"
+    if icon.exists():  # after the first frame: the window system takes a new icon at any time (an SVG to render)
+        app.setWindowIcon(QIcon(str(icon)))
     _import_while_painting(app, LOOP_IMPORTS)
+    from dalle_studio.core.logs import setup_logging
+
     setup_logging(paths.log_file)  # after the first frame: the log file's handler needs socket, pickle, queue
     log.info("%s %s starting", APP_NAME, __version__)
     scheme.announce()

@@ -10,24 +10,20 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QMimeData, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QFrame,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QScrollArea,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
 from dalle_studio import APP_NAME, __version__
 from dalle_studio.core.settings import Settings
 
+# Dialogs, scroll areas, drops and events load when first used: the window shows before they are needed, and each
+# Qt class costs PySide a Python type and its enums the first time it is named.
 if TYPE_CHECKING:  # the window shows before these load (see app.run): they are imported by attach()
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QScrollArea
+
     from dalle_studio.document.document import Document
     from dalle_studio.jobs.request import RequestModel
     from dalle_studio.jobs.tasks import TaskRegistry
@@ -259,6 +255,8 @@ class MainWindow(QMainWindow):
         to export them first, discard them, or cancel. The one question every such path asks; True: go ahead."""
         if self.document is None or self.document.is_empty or self.document.undo_stack.isClean():
             return True
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
                           f"The picture has changes that are not exported. Export them before you {doing}?",
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
@@ -281,9 +279,13 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         if not self.confirm_discard("open another picture"):
             return
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
+        from dalle_studio.document.image_io import OPEN_FILTER
+
         start = self.settings.get("files.last_folder") or QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.PicturesLocation)
-        from dalle_studio.document.image_io import OPEN_FILTER
 
         path, _ = QFileDialog.getOpenFileName(self, "Open picture", start, OPEN_FILTER)
         if path:
@@ -325,6 +327,8 @@ class MainWindow(QMainWindow):
             self._export_to(path)
 
     def _ask_export_path(self) -> str:
+        from PySide6.QtWidgets import QFileDialog
+
         from dalle_studio.library.export import slug
         from dalle_studio.ui.exports import start_folder
 
@@ -397,6 +401,8 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(self.shortcut_groups(), self).exec()
 
     def about_dialog(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self, f"About {APP_NAME}",
             f"<h3>{APP_NAME} {__version__}</h3><p>A desktop studio for AI inpainting: paint the part of a picture "
@@ -409,6 +415,8 @@ class MainWindow(QMainWindow):
 
 def _copy_mime(mime: QMimeData) -> QMimeData:
     """What a drop carried, kept after the drop event (Qt frees the original)."""
+    from PySide6.QtCore import QMimeData
+
     copy = QMimeData()
     copy.setUrls(mime.urls())
     for fmt in mime.formats():
@@ -431,6 +439,8 @@ def _unique(sequences: list[QKeySequence]) -> list[QKeySequence]:
 
 def _scrolling(widget: QWidget) -> QScrollArea:
     """``widget`` in a frameless scroll area, so a tall panel never forces the window to be tall."""
+    from PySide6.QtWidgets import QFrame, QScrollArea
+
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
