@@ -141,3 +141,24 @@ def test_the_view_menu_zooms_in_steps(studio):
     assert canvas.zoom == 0.667
     actions["actualSize"].trigger()
     assert canvas.zoom == 1.0
+
+
+def test_escape_mid_stroke_cancels_the_stroke_not_the_running_job(studio, qtbot):
+    """While a job runs, Escape is the window's "Cancel the newest job"; in the middle of a stroke the artist means
+    the stroke, as in every painting program: the stroke goes, the job (which may be paid for) goes on."""
+    open_picture(studio)
+    canvas = studio.window.canvas
+    canvas.set_zoom(1.0)
+    cancelled_jobs = []
+    cancel = studio.workflow_ui.cancel_action
+    cancel.triggered.connect(lambda: cancelled_jobs.append(True))
+    cancel.setEnabled(True)  # as while a job runs
+    vp, c = canvas.viewport(), canvas.viewport().rect().center()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, c)
+    QTest.mouseMove(vp, c + QPoint(60, 0))
+    QTest.keyClick(canvas, Qt.Key.Key_Escape)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, c + QPoint(60, 0))
+    assert (mask(studio.document) == 255).all()  # the stroke is gone
+    assert cancelled_jobs == []
+    QTest.keyClick(canvas, Qt.Key.Key_Escape)  # no stroke now: Escape cancels the job, as the menu says
+    assert cancelled_jobs == [True]

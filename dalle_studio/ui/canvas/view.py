@@ -372,6 +372,15 @@ class CanvasView(QGraphicsView):
             self.outline.hide()
 
     # -- keys -----------------------------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        # Escape in the middle of a gesture is the gesture's, before any window shortcut (Cancel the newest job)
+        # takes it: the artist means the stroke, and a running job may already be paid for.
+        if (event.type() == QEvent.Type.ShortcutOverride and self._gesture is not None
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape):
+            event.accept()
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.isAutoRepeat() and event.key() == Qt.Key.Key_Space:
             event.accept()
