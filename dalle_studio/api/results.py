@@ -15,12 +15,12 @@ Public API:
 
 from __future__ import annotations
 
-import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dalle_studio.api import answer_json
 from dalle_studio.api.errors import APIError, APIResponseError
 from dalle_studio.api.requests import image_format
 from dalle_studio.core.images import ImageOpenError, open_image, pixel_limit
@@ -107,7 +107,7 @@ def decode_b64_image(text: Any) -> bytes:
     if not isinstance(text, str) or not text:
         raise APIResponseError("The provider sent an empty or missing image.")
     try:
-        data = base64.b64decode(text, validate=True)
+        data = answer_json.b64decode(text)
     except (binascii.Error, ValueError) as exc:
         raise APIResponseError("The provider sent image data that is not valid base64.") from exc
     if image_format(data) is None:

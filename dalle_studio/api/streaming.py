@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 from httpx_sse import EventSource, ServerSentEvent, SSEError
 
+from dalle_studio.api import answer_json
 from dalle_studio.api.errors import APIConnectionError, APIResponseError, APITimeoutError, error_from_stream_event
 from dalle_studio.api.requests import image_format
 from dalle_studio.api.results import PartialImage, decode_b64_image
@@ -78,7 +79,9 @@ async def _read_event(sse: ServerSentEvent, completed: list[dict[str, Any]], on_
                       model: str | None) -> str | None:
     """Handle one event; which picture it carried ("partial" or "completed"), if any."""
     try:
-        payload = json.loads(sse.data)
+        # A finished 4K picture is ~10 MB of base64 in one event: parsed off the loop, in short steps.
+        payload = await asyncio.to_thread(answer_json.loads, sse.data) if len(sse.data) > answer_json.LIFT_MIN \
+            else json.loads(sse.data)
     except ValueError as exc:
         raise APIResponseError("The provider sent a stream event that is not JSON.") from exc
     if not isinstance(payload, dict):

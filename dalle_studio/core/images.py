@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
@@ -216,6 +216,11 @@ def _too_large(source: str, size: tuple[int, int] | None, limit: int) -> ImageOp
 
 
 def _orientation(img: Image.Image) -> int:
+    if img.format == "PNG" and "exif" not in img.info:
+        # No eXIf chunk before the pixels: Pillow's getexif() would decode every pixel (in 64 KiB pieces, taking
+        # the GIL back between them) to look for one after them. That rare late chunk is still applied when the
+        # picture is decoded (to_rgba's transpose); a header read goes without it.
+        return 1
     try:
         value = img.getexif().get(_ORIENTATION, 1)
     except (OSError, ValueError, TypeError, SyntaxError):
@@ -290,6 +295,19 @@ def _high_bit_grey_to_rgba(image: Image.Image) -> Image.Image:
     return Image.fromarray(grey, "L").convert("RGBA")
 
 
+def _is_srgb(profile: Any) -> bool:
+    """Whether an RGB profile is one of the sRGB profiles ("sRGB IEC61966-2.1", "sRGB built-in", ...), as browsers
+    and painting programs recognise it: by its colour space and description."""
+    from PIL import ImageCms
+
+    try:
+        description = ImageCms.getProfileDescription(profile).strip()
+        space = str(profile.profile.xcolor_space).strip()
+    except (ImageCms.PyCMSError, AttributeError):
+        return False
+    return space == "RGB" and description.startswith("sRGB")
+
+
 def _to_srgb(image: Image.Image) -> Image.Image:
     """Apply an embedded ICC profile (CMYK print profiles, Adobe RGB, Display P3...) so colours look right."""
     icc = image.info.get("icc_profile")
@@ -299,6 +317,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
     try:
         src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if image.mode in ("RGB", "RGBA") and _is_srgb(src):
+            return image  # already sRGB (most photos, and Pillow's own saves): the transform would cost ~0.3 s at 4K
         dst = ImageCms.createProfile("sRGB")
         alpha = image.getchannel("A") if image.mode in ("RGBA", "LA") else None
         base = image.convert("RGB" if image.mode == "RGBA" else "L") if image.mode in ("RGBA", "LA") else image

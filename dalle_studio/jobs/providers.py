@@ -18,6 +18,7 @@ from dalle_studio.api.catalog import ModelChoice, is_image_model, merge_models, 
 from dalle_studio.api.errors import ImagesAPIError
 from dalle_studio.api.keys import KeyStore, SecretKey
 from dalle_studio.api.settings import providers_from
+from dalle_studio.core import work
 from dalle_studio.core.settings import Settings
 from dalle_studio.jobs.engine_launcher import EngineLauncher
 from dalle_studio.jobs.explain import JobRefused
@@ -116,9 +117,13 @@ class ProviderHub(QObject):
                              "Add the key in Edit > Providers and API keys, or choose the embedded engine.")
         client = self._clients.get(provider.name)
         if client is None or client.provider != provider:
-            if client is not None:
+            client = await self._make_client(provider, key)
+            current = self._clients.get(provider.name)
+            if current is not None and current.provider == provider:  # another request made one meanwhile
                 self._retired.append(client)
-            client = self._make_client(provider, key)
+                return current
+            if current is not None:
+                self._retired.append(current)
             self._clients[provider.name] = client
         return client
 
@@ -128,14 +133,23 @@ class ProviderHub(QObject):
             self.engine_restarted.emit()
         client = self._clients.get(ENGINE_NAME)
         if client is None or base_url != self._engine_url:
+            made = await self._make_client(p.engine(base_url, name=ENGINE_NAME), token)
+            client = self._clients.get(ENGINE_NAME)
+            if client is not None and base_url == self._engine_url:  # another request made one meanwhile
+                self._retired.append(made)
+                return client
             if client is not None:
                 await client.aclose()
             self._engine_url = base_url
-            client = self._make_client(p.engine(base_url, name=ENGINE_NAME), token)
-            self._clients[ENGINE_NAME] = client
+            client = self._clients[ENGINE_NAME] = made
         return client
 
-    def _make_client(self, provider: p.Provider, key: SecretKey | str) -> ImagesClient:
+    async def _make_client(self, provider: p.Provider, key: SecretKey | str) -> ImagesClient:
+        """A new client, made in a worker thread: the first imports httpx and every client builds a TLS context
+        from the system's certificates, ~0.3 s in all that the UI thread would otherwise wait (both are Qt-free)."""
+        return await work.run(self._new_client, provider, key)
+
+    def _new_client(self, provider: p.Provider, key: SecretKey | str) -> ImagesClient:
         from dalle_studio.api.client import ImagesClient
         from dalle_studio.api.transport import RetryPolicy
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 from PIL import Image, ImageCms
@@ -88,6 +90,48 @@ def test_embedded_colour_profile_is_honoured():
     image = Image.new("RGB", (4, 4), (12, 140, 220))
     loaded = load_image_bytes(encode(image, "PNG", icc_profile=srgb.tobytes()), "profiled.png")
     assert np.allclose(pixel(loaded, 1, 1)[:3], (12, 140, 220), atol=2)
+
+
+def test_an_srgb_picture_keeps_its_exact_pixels_without_a_colour_transform(monkeypatch):
+    """Most photos, and every picture Pillow saves from one, are tagged sRGB: converting sRGB to sRGB cost ~0.3 s
+    for each 4K result and could only round the colours."""
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    image = Image.fromarray(np.random.default_rng(3).integers(0, 256, (8, 8, 3), dtype=np.uint8))
+
+    def no_transform(*args, **kwargs):
+        raise AssertionError("an sRGB picture went through a colour transform")
+
+    monkeypatch.setattr(ImageCms, "profileToProfile", no_transform)
+    loaded = load_image_bytes(encode(image, "PNG", icc_profile=srgb.tobytes()), "srgb.png")
+    assert np.array_equal(np.asarray(loaded.rgba)[..., :3], np.asarray(image))
+
+
+def test_a_profile_that_is_not_srgb_is_still_applied(monkeypatch):
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    # The same primaries under another name (the description is UTF-16): no longer taken as sRGB.
+    other = srgb.replace("sRGB".encode("utf-16-be"), "Wide".encode("utf-16-be")).replace(b"sRGB", b"Wide")
+    assert ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(other))).startswith("Wide")
+    applied = []
+    real = ImageCms.profileToProfile
+    monkeypatch.setattr(ImageCms, "profileToProfile", lambda *a, **k: applied.append(1) or real(*a, **k))
+    loaded = load_image_bytes(encode(Image.new("RGB", (4, 4), (12, 140, 220)), "PNG", icc_profile=other), "w.png")
+    assert applied and np.allclose(pixel(loaded, 1, 1)[:3], (12, 140, 220), atol=2)
+
+
+def test_reading_a_png_header_does_not_decode_its_pixels(monkeypatch):
+    """The library reads every result's header as it files it; for a PNG, asking for its EXIF orientation made
+    Pillow decode every pixel (~0.25 s for a 4K result) before the real decode did it again."""
+    from PIL import ImageFile
+
+    from dalle_studio.core.images import read_header
+
+    def no_decode(self):
+        raise AssertionError("the header read decoded the pixels")
+
+    data = encode(halves((64, 32)), "PNG")
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decode)
+    header = read_header(data)
+    assert header.size == (64, 32) and header.format == "PNG"
 
 
 def test_png_text_chunks_are_kept_for_recalling_prompts():
