@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+import anyio._backends._asyncio  # noqa: F401  (httpx's pool loads it at the first request: ~0.2 s, on the UI thread)
 import httpx
 from PIL import Image
 

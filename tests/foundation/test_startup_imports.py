@@ -18,9 +18,15 @@ DRIVER = f"""
 import inspect
 import sys
 
-sources_read = []  # modules whose whole source file something read (PySide's import hook does, unless lightened)
+sources_read = []  # modules whose whole source file PySide's import hook read (it does, unless lightened)
 _getsource = inspect.getsource
-inspect.getsource = lambda obj: sources_read.append(obj) or _getsource(obj)
+
+def getsource(obj):
+    if "shibokensupport" in sys._getframe(1).f_globals.get("__name__", ""):  # not a library reading its own
+        sources_read.append(obj)
+    return _getsource(obj)
+
+inspect.getsource = getsource
 
 import dalle_studio.app as app
 
