@@ -45,12 +45,13 @@ from dalle_studio.api.models import ModelSpec
 from dalle_studio.api.providers import COMPATIBLE, ENGINE, Provider
 from dalle_studio.api.requests import AnyRequest, EditRequest, GenerateRequest, VariationRequest, image_format
 from dalle_studio.api.results import (
+    Decoded,
     ImagesResult,
     PartialImage,
     ResultImage,
     Usage,
     decode_b64_image,
-    undecodable,
+    decode_result,
     usage_from,
 )
 from dalle_studio.api.streaming import PartialCallback, read_image_stream
@@ -288,8 +289,11 @@ class ImagesClient:
         """The answer's pictures, each checked to decode (in a worker thread: every pixel is decoded once). The
         pictures that do not decode come back as one :class:`UndecodableImageError` carrying their bytes, in
         place of the first of them; the caller raises it when nothing else came back."""
-        images = await self._fetch_entries(entries)
-        reasons = await asyncio.to_thread(lambda: [undecodable(image.data) for image in images])
+        fetched = await self._fetch_entries(entries)
+        checked = await asyncio.to_thread(lambda: [decode_result(image.data) for image in fetched])
+        images = [dataclasses.replace(image, pixels=Decoded(pixels)) if pixels is not None else image
+                  for image, (pixels, _) in zip(fetched, checked, strict=True)]
+        reasons = [reason for _, reason in checked]
         bad = [(i, reason) for i, reason in enumerate(reasons) if reason is not None]
         if not bad:
             return list(images)

@@ -69,9 +69,10 @@ def png_bytes(image: QImage) -> bytes:
     return _png(qimage_to_pil(image))
 
 
-def decode(data: bytes) -> QImage:
-    """A result or partial image file (PNG/JPEG/WebP) as an ARGB32 QImage."""
-    opened = open_image(data, "The result").rgba
+def decode(data: bytes, decoded: Image.Image | None = None) -> QImage:
+    """A result or partial image file (PNG/JPEG/WebP) as an ARGB32 QImage; ``decoded``: its pixels, when the api
+    layer's check has decoded them already (``ResultImage.take_pixels``)."""
+    opened = decoded if decoded is not None else open_image(data, "The result").rgba
     return pil_to_qimage(opened).convertToFormat(QImage.Format.Format_ARGB32)
 
 
@@ -80,12 +81,13 @@ def thumbnail(image: QImage, side: int = 112) -> QImage:
     return image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
-def place_in_frame(data: bytes, placement: Placement, framed: QImage) -> QImage:
+def place_in_frame(data: bytes, placement: Placement, framed: QImage, decoded: Image.Image | None = None) -> QImage:
     """The model's picture mapped back onto the frame it was made for, at the frame's size in document pixels.
 
     Where the request cropped the frame to the model's shape, the uncovered edges keep the frame's own pixels.
+    ``decoded``: as for :func:`decode`.
     """
-    region, box = restore_region(open_image(data, "The result").rgba, placement)
+    region, box = restore_region(decoded if decoded is not None else open_image(data, "The result").rgba, placement)
     base = qimage_to_pil(framed)
     if base.size != placement.source_size:
         base = base.resize(placement.source_size, Image.Resampling.LANCZOS)

@@ -305,11 +305,13 @@ class Workflow(QObject):
         job.set_status(f"Saving {len(result.images)} result{'s' if len(result.images) != 1 else ''}")
         each_cost = cost / len(result.images) if cost and result.images else None
         for index, image in enumerate(result.images):
-            def work(data: bytes = image.data, index: int = index) -> JobResult:
+            pixels = image.take_pixels()  # decoded by the api's check: not decoded again (nor kept after this)
+
+            def work(data: bytes = image.data, index: int = index, decoded: Any = pixels) -> JobResult:
                 if framed is None or placement is None:
-                    raw = pictures.decode(data)
+                    raw = pictures.decode(data, decoded)
                     return JobResult(index, raw, None, thumbnail=pictures.thumbnail(raw))
-                raw = pictures.place_in_frame(data, placement, framed)
+                raw = pictures.place_in_frame(data, placement, framed, decoded)
                 if inp.kind is not JobKind.EDIT or keep is None:
                     return JobResult(index, raw, None, thumbnail=pictures.thumbnail(raw))
                 composited = pictures.composite(raw, framed, keep)
