@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from dalle_studio import APP_ID, APP_NAME, __version__
@@ -29,6 +28,7 @@ from dalle_studio.ui.theme import follow_color_scheme
 if TYPE_CHECKING:  # loaded after the window shows (see run)
     import asyncio
 
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QMessageBox
 
     from dalle_studio.document.document import Document
@@ -103,10 +103,10 @@ class Studio:
 
 # The panels' places, made with the window so that the remembered layout is restored before anything loads.
 PANEL_PLACES = [
-    ("History", "historyDock", Qt.DockWidgetArea.RightDockWidgetArea),
-    ("Send preview", "previewDock", Qt.DockWidgetArea.LeftDockWidgetArea),
-    ("Results", "resultsDock", Qt.DockWidgetArea.BottomDockWidgetArea),
-    ("Jobs", "jobsDock", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("History", "historyDock", "right"),
+    ("Send preview", "previewDock", "left"),
+    ("Results", "resultsDock", "bottom"),
+    ("Jobs", "jobsDock", "right"),
 ]
 
 
@@ -116,13 +116,13 @@ def create_window(paths: AppPaths, settings: Settings | None = None) -> MainWind
     paths.ensure()
     if settings is None:
         settings = Settings.load(paths.settings_file)  # each layer's own settings join in populate()
-    window = MainWindow(settings, samples_dir())
-    window.reserve_docks(PANEL_PLACES)
+    window = MainWindow(settings, samples_dir(), PANEL_PLACES)  # in the remembered layout, when there is one
     window.staging_dock = window.findChild(QDockWidget, "resultsDock")
     window.jobs_dock = window.findChild(QDockWidget, "jobsDock")
-    arrange_default_layout(window)
-    window.staging_dock.hide()  # shown when results arrive
-    window.restore_layout()
+    if not window.layout_remembered:
+        arrange_default_layout(window)
+        window.staging_dock.hide()  # shown when results arrive
+    window.restore_geometry()
     return window
 
 
@@ -209,8 +209,8 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     workflow = Workflow(document, library, hub, settings)
     strip = StagingStrip()
     jobs_panel = JobsPanel(workflow.queue)
-    window.add_dock("Results", "resultsDock", strip, Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.add_dock("Jobs", "jobsDock", jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+    window.add_dock("Results", "resultsDock", strip, "bottom")
+    window.add_dock("Jobs", "jobsDock", jobs_panel, "right")
 
     yield ()
     workflow_ui = WorkflowUi(workflow, window, prompt_panel, strip, jobs_panel, tasks)
@@ -236,12 +236,20 @@ async def populate_in_turns(window: MainWindow, paths: AppPaths, after_step: Cal
     UI thread; ``after_step`` runs after each."""
     import asyncio
 
+    from dalle_studio.ui.pyside_types import make_types
+
     steps = populate_steps(window, paths)
+    # PySide's Python types, a slice a turn while the first imports run on their thread: made all at once, when the
+    # canvas is built, they would stall the window for 40-80 ms (see ui.pyside_types).
+    making_types = make_types()
     modules = next(steps)
     while True:
         on_thread = tuple(m for m in modules if m.startswith(QT_FREE_PREFIXES))
         if on_thread:
-            await asyncio.to_thread(_import_all, on_thread)
+            importing = asyncio.ensure_future(asyncio.to_thread(_import_all, on_thread))
+            for _ in making_types:  # the first step only: then it is done
+                await asyncio.sleep(0)
+            await importing
         for name in modules:
             if name not in on_thread:  # touches Qt: on this thread, one module a turn, so the window keeps painting
                 importlib.import_module(name)
@@ -271,6 +279,16 @@ def _draft_preview(window: MainWindow, early: EarlyOpen | None) -> DraftPreview 
     return preview
 
 
+def _make_qt_namespace(app: QApplication) -> None:
+    """PySide builds the Python type of its ``Qt`` namespace, ~90 enums, when something first names it (36 ms on a
+    quiet machine). The first frame does without it (see ``ui.main_window``); nearly everything after it names it:
+    so it is made here, in an event-loop turn of its own, before the rest loads."""
+    from PySide6.QtCore import Qt
+
+    Qt.AlignmentFlag  # noqa: B018  (named: that is what builds it)
+    app.processEvents()
+
+
 def _import_while_painting(app: QApplication, modules: tuple[str, ...]) -> None:
     """Import ``modules`` on a worker thread while the UI thread goes on answering: what the asyncio loop itself
     needs, before there is a loop to hand work to a thread."""
@@ -287,17 +305,38 @@ def _import_while_painting(app: QApplication, modules: tuple[str, ...]) -> None:
 LOOP_IMPORTS = ("asyncio", "logging.handlers")
 CANVAS_STEP_IMPORTS = ("numpy", "PIL.Image", "dalle_studio.core.images")
 PANELS_STEP_IMPORTS = ("httpx", "sqlite3", "keyring", "dalle_studio.api.keys", "dalle_studio.api.model_data",
-                       "dalle_studio.api.settings", "dalle_studio.api.client", "dalle_studio.engine.supervisor",
-                       "dalle_studio.library", "dalle_studio.library.settings")
-# What loads on the UI thread, one module per event-loop turn, before the step that needs it.
-CANVAS_STEP_QT_MODULES = ("dalle_studio.document.document", "dalle_studio.ui.canvas.view",
-                          "dalle_studio.ui.canvas.settings", "dalle_studio.jobs.tasks")
-PANELS_STEP_QT_MODULES = ("dalle_studio.jobs.job_recovery", "dalle_studio.jobs.spending", "dalle_studio.jobs.workflow",
-                          "dalle_studio.jobs.autosave", "dalle_studio.jobs.providers", "dalle_studio.ui.gallery.panel",
-                          "dalle_studio.ui.gallery.thumbnails", "dalle_studio.ui.gallery.wiring",
-                          "dalle_studio.ui.prompt.panel", "dalle_studio.ui.canvas.panels",
-                          "dalle_studio.ui.dialogs.providers", "dalle_studio.ui.jobs.panel",
-                          "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
+                       "dalle_studio.api.settings", "dalle_studio.api.client", "dalle_studio.api.plan",
+                       "dalle_studio.api.pricing", "dalle_studio.engine.supervisor", "dalle_studio.library",
+                       "dalle_studio.library.settings")
+# What loads on the UI thread, one module per event-loop turn, before the step that needs it. Each list runs from
+# the modules that need no other module of the app to those that need them, so that every turn executes one
+# module's own body (a few ms: PySide builds the Python types it names), never a chain of them; a test holds it.
+CANVAS_STEP_QT_MODULES = (
+    "dalle_studio.document.mask_ops", "dalle_studio.document.pixels", "dalle_studio.document.brush",
+    "dalle_studio.document.tiles", "dalle_studio.document.commands", "dalle_studio.document.compose",
+    "dalle_studio.document.selection", "dalle_studio.document.snapshot", "dalle_studio.document.stroke",
+    "dalle_studio.document.document", "dalle_studio.ui.canvas.checkerboard", "dalle_studio.ui.canvas.mipmaps",
+    "dalle_studio.document.frame", "dalle_studio.ui.canvas.tool_state", "dalle_studio.ui.canvas.composite",
+    "dalle_studio.ui.canvas.items", "dalle_studio.ui.canvas.space_pan", "dalle_studio.ui.canvas.tools",
+    "dalle_studio.ui.canvas.view", "dalle_studio.ui.canvas.settings", "dalle_studio.jobs.tasks",
+    "dalle_studio.document.image_io", "dalle_studio.document.qimage", "dalle_studio.ui.picture_files")
+PANELS_STEP_QT_MODULES = (
+    "dalle_studio.jobs.pictures", "dalle_studio.document.recovery", "dalle_studio.jobs.refusals",
+    "dalle_studio.jobs.request", "dalle_studio.jobs.autosave", "dalle_studio.jobs.job", "dalle_studio.jobs.explain",
+    "dalle_studio.jobs.engine_launcher", "dalle_studio.jobs.providers", "dalle_studio.jobs.queue",
+    "dalle_studio.jobs.spending", "dalle_studio.jobs.workflow", "dalle_studio.jobs.job_recovery",
+    "dalle_studio.ui.exports", "dalle_studio.ui.gallery.actions", "dalle_studio.ui.gallery.background",
+    "dalle_studio.ui.gallery.thumbnails", "dalle_studio.ui.gallery.model", "dalle_studio.ui.gallery.delegate",
+    "dalle_studio.ui.gallery.details", "dalle_studio.ui.gallery.export_dialog", "dalle_studio.ui.gallery.filters",
+    "dalle_studio.ui.gallery.grid", "dalle_studio.ui.gallery.transfer", "dalle_studio.ui.gallery.panel",
+    "dalle_studio.ui.gallery.wiring", "dalle_studio.ui.prompt.parameters", "dalle_studio.ui.prompt.panel",
+    "dalle_studio.ui.canvas.mask_step", "dalle_studio.ui.canvas.actions", "dalle_studio.ui.canvas.history",
+    "dalle_studio.ui.canvas.preview", "dalle_studio.document.colour_select", "dalle_studio.document.select_object",
+    "dalle_studio.ui.canvas.selection_runner", "dalle_studio.ui.canvas.colour_range",
+    "dalle_studio.ui.canvas.result_preview", "dalle_studio.ui.canvas.compare", "dalle_studio.ui.canvas.select_tools",
+    "dalle_studio.ui.canvas.selection_ui", "dalle_studio.ui.canvas.toolbar", "dalle_studio.ui.canvas.panels",
+    "dalle_studio.ui.dialogs.learned_refusals", "dalle_studio.ui.dialogs.providers", "dalle_studio.ui.jobs.panel",
+    "dalle_studio.ui.staging.strip", "dalle_studio.ui.workflow_ui")
 # Layers and libraries that never import Qt (import-linter holds the layers to it).
 QT_FREE_PREFIXES = ("dalle_studio.core", "dalle_studio.api", "dalle_studio.library", "dalle_studio.engine", "numpy",
                     "PIL", "cv2", "httpx", "sqlite3", "keyring", "asyncio", "logging")
@@ -316,6 +355,8 @@ def _import_all(modules: tuple[str, ...]) -> None:
 def settle_layout(window: MainWindow) -> None:
     """Lay the panels out again now that they have their real contents (and the canvas its toolbar), whose sizes
     the placeholders did not have: the remembered layout, or the first-run one."""
+    from PySide6.QtCore import QEvent
+
     QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     window.layout().activate()
     if window.settings.get("window.state"):
@@ -371,6 +412,8 @@ async def restore_jobs(studio: Studio, found) -> None:
 def arrange_default_layout(window: MainWindow) -> None:
     """The first-run layout: prompt and send preview on the left; gallery above history and jobs (tabbed) on the
     right; results along the bottom. A remembered layout replaces it."""
+    from PySide6.QtCore import Qt
+
     history = window.findChild(QDockWidget, "historyDock")
     preview = window.findChild(QDockWidget, "previewDock")
     if preview is not None:
@@ -442,7 +485,8 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     # The style and palette before any widget exists: set later, they would re-polish every widget of the window.
-    scheme = follow_color_scheme(app, settings)  # parented to the app: follows the setting until the app quits
+    # Parented to the app, it follows the setting until the app quits; the system's scheme is confirmed below.
+    scheme = follow_color_scheme(app, settings, early=True)
     window = create_window(paths, settings)
     preview = _draft_preview(window, early)
     probe = StartupProbe(app) if os.environ.get(QUIT_WHEN_SHOWN_ENV) else None
@@ -455,8 +499,12 @@ def run(image: str | None = None, early: EarlyOpen | None = None) -> int:
     app.processEvents()  # on screen now; what follows fills it in
     if probe:
         probe.shown()
+    _make_qt_namespace(app)
+    scheme.confirm()  # the system's scheme, asked now that asking is cheap; applied again if it has changed
     icon = resources_dir() / "icons" / "dalle-studio.svg"
     if icon.exists():  # after the first frame: the window system takes a new icon at any time (an SVG to render)
+        from PySide6.QtGui import QIcon
+
         app.setWindowIcon(QIcon(str(icon)))
     _import_while_painting(app, LOOP_IMPORTS)
     from dalle_studio.core.logs import setup_logging
@@ -537,8 +585,9 @@ class StartupProbe(QObject):
         self._stalls: list[float] = []
         self._last = 0.0
         self._pending = 1  # "window ready"
+        # A coarse timer: Qt makes any timer of 20 ms or less precise, and naming Qt.TimerType.PreciseTimer
+        # would build PySide's Qt namespace before the window shows (see ui.main_window), which the app does not.
         self._timer = QTimer(self, interval=5)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._beat)
         self._watches: list[tuple[QWidget, Callable[[], bool], str]] = []
 
@@ -559,6 +608,8 @@ class StartupProbe(QObject):
         self._app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        from PySide6.QtCore import QEvent
+
         if event.type() == QEvent.Type.Paint:
             for watch in list(self._watches):
                 window, condition, line = watch

@@ -7,10 +7,11 @@ own beyond what Qt needs, and remembers its layout through the settings object.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
@@ -20,7 +21,7 @@ from dalle_studio.core.settings import Settings
 # Dialogs, scroll areas, drops and events load when first used: the window shows before they are needed, and each
 # Qt class costs PySide a Python type and its enums the first time it is named.
 if TYPE_CHECKING:  # the window shows before these load (see app.run): they are imported by attach()
-    from PySide6.QtCore import QMimeData
+    from PySide6.QtCore import QMimeData, Qt
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QScrollArea
 
@@ -33,14 +34,24 @@ if TYPE_CHECKING:  # the window shows before these load (see app.run): they are 
 
 log = logging.getLogger(__name__)
 Std = QKeySequence.StandardKey
+# The window shows before anything names PySide's ``Qt`` namespace: making its Python type builds its ~90 enums
+# (Qt.Key alone has 450 members), 36 ms, a fifth of a bare window's whole start. So the window's first frame uses
+# no ``Qt.`` value (see NO_QT_NAMESPACE): the panels take their places from the remembered layout (restoreState
+# needs no dock area) and the few flags it sets are written as numbers through Qt's properties. A first start,
+# with no layout to remember, names dock areas and pays it once (see :meth:`MainWindow._place_panels`).
+NO_QT_NAMESPACE = True
+ALIGN_CENTER = 0x0084  # Qt.AlignmentFlag.AlignCenter
 
 
 class MainWindow(QMainWindow):
     """One window: canvas (centre), prompt panel (left dock), gallery (right dock)."""
 
-    def __init__(self, settings: Settings, samples_dir: Path) -> None:
-        """The window itself, its menus and its panels' places: quick to build, so it shows at once. The
-        picture, the canvas and the panels' contents arrive with :meth:`attach`."""
+    def __init__(self, settings: Settings, samples_dir: Path,
+                 panels: Sequence[tuple[str, str, str]] = ()) -> None:
+        """The window itself, its menus and its panels' places (the prompt and the gallery, then ``panels``:
+        title, object name, area "left", "right", "top" or "bottom"), in the remembered layout when there is
+        one: quick to build, so it shows at once. The picture, the canvas and the panels' contents arrive with
+        :meth:`attach`; :attr:`layout_remembered` says whether the remembered layout placed the panels."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.settings = settings
@@ -53,19 +64,24 @@ class MainWindow(QMainWindow):
         self.request: RequestModel | None = None  # what the next request asks (the prompt's one home)
         self.setDockNestingEnabled(True)
         loading = QLabel("Loading…")
-        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        loading.setProperty("alignment", ALIGN_CENTER)
         loading.setEnabled(False)
         self.setCentralWidget(loading)
-        self.prompt_dock = self._dock("Prompt", "promptDock", QWidget(), Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.gallery_dock = self._dock("Gallery", "galleryDock", QWidget(), Qt.DockWidgetArea.RightDockWidgetArea)
+        self._areas: dict[str, str] = {}  # each panel's default area, for a start with no remembered layout
+        self._panels_placed = False
+        self.prompt_dock = self._dock("Prompt", "promptDock", QWidget(), "left")
+        self.gallery_dock = self._dock("Gallery", "galleryDock", QWidget(), "right")
         self.menus: dict[str, QMenu] = {}
         self._needs_picture: list[QAction] = []
         self._build_menus()
+        for title, name, area in panels:
+            self.add_dock(title, name, QWidget(), area)
         self._zoom_label = QLabel()
         self._size_label = QLabel()
         self.statusBar().addPermanentWidget(self._size_label)
         self.statusBar().addPermanentWidget(self._zoom_label)
         self.resize(1400, 900)
+        self.layout_remembered = self._place_panels()
 
     def attach(self, document: Document, tasks: TaskRegistry, canvas: CanvasView) -> None:
         """Put the document and the canvas into the window, and connect the menus to them (first of what loads
@@ -93,6 +109,9 @@ class MainWindow(QMainWindow):
         document.canvas_resized.connect(self._show_size)  # outpainting grows the picture
         for action in self._needs_picture:
             action.setEnabled(True)
+        from PySide6.QtCore import Qt
+
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)  # set here: see NO_QT_NAMESPACE
         self._on_image_replaced()
 
     def attach_panels(self, prompt_panel: PromptPanel, gallery: QWidget) -> None:
@@ -103,13 +122,33 @@ class MainWindow(QMainWindow):
         self.gallery_dock.setWidget(gallery)
 
     # -- construction -------------------------------------------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget, area: str | Qt.DockWidgetArea) -> QDockWidget:
+        """A panel; an area given by name ("left") waits for :meth:`_place_panels`, a ``Qt`` area is used now."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)  # saveState needs stable names
         dock.setWidget(widget)
         dock.setMinimumWidth(220)
-        self.addDockWidget(area, dock)
+        if isinstance(area, str) and not self._panels_placed:
+            self._areas[name] = area
+        else:
+            self.addDockWidget(_dock_area(area), dock)
         return dock
+
+    def _place_panels(self) -> bool:
+        """Put the panels made so far in their places: the remembered layout's when it names every one of them
+        (True), else their default areas (False; this names ``Qt``'s dock areas, see NO_QT_NAMESPACE)."""
+        self._panels_placed = True
+        state = self.settings.get("window.state")
+        if state:
+            saved = QByteArray.fromBase64(state.encode("ascii"))
+            names = bytes(saved.data())  # restoreState finds each panel by its object name, stored as UTF-16
+            if all(name.encode("utf-16-be") in names for name in self._areas) and self.restoreState(saved):
+                self._areas.clear()
+                return True
+        for name, area in self._areas.items():
+            self.addDockWidget(_dock_area(area), self.findChild(QDockWidget, name))
+        self._areas.clear()
+        return False
 
     def _action(self, menu: QMenu, text: str, slot, shortcut=None, name: str = "", ready: bool = False) -> QAction:
         """A menu action; unless ``ready``, it waits (disabled) until :meth:`attach` has brought what it acts on."""
@@ -150,7 +189,6 @@ class MainWindow(QMainWindow):
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
         self.paste_action = self._action(edit, "&Paste picture", self.paste, Std.Paste, "paste")
-        self.paste_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         edit.addSeparator()
         self._action(edit, "&Preferences…", self.preferences_dialog, Std.Preferences, "preferences",
                      ready=True).setShortcuts(
@@ -174,9 +212,9 @@ class MainWindow(QMainWindow):
                      ready=True)
         self._action(help_, f"&About {APP_NAME}", self.about_dialog, None, "about", ready=True)
 
-    def add_dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def add_dock(self, title: str, name: str, widget: QWidget, area: str | Qt.DockWidgetArea) -> QDockWidget:
         """Add another panel (used by later parts of the app); it joins View > Panels. A panel whose place was
-        made before (see :meth:`reserve_docks`) keeps that place and gets ``widget``."""
+        made with the window (its ``panels``) keeps that place and gets ``widget``."""
         existing = self.findChild(QDockWidget, name)
         if existing is not None:
             existing.setWindowTitle(title)
@@ -186,12 +224,6 @@ class MainWindow(QMainWindow):
         panels = next(a.menu() for a in self.menus["view"].actions() if a.menu() and "Panels" in a.text())
         panels.addAction(dock.toggleViewAction())
         return dock
-
-    def reserve_docks(self, places: list[tuple[str, str, Qt.DockWidgetArea]]) -> None:
-        """Make the panels' places (title, name, area) before their contents exist, so the remembered layout can
-        be restored before anything heavy loads."""
-        for title, name, area in places:
-            self.add_dock(title, name, QWidget(), area)
 
     def add_menu(self, key: str, title: str, actions: list[QAction | None]) -> QMenu:
         """Add a menu before Help (used by later parts of the app); None in ``actions`` is a separator. Its
@@ -230,12 +262,16 @@ class MainWindow(QMainWindow):
         doc = self.document
         self._size_label.setText("" if doc is None or doc.is_empty else f"{doc.size.width()} × {doc.size.height()} px")
 
-    def restore_layout(self) -> None:
-        """Put the window and its panels back as they were (call once every panel has been added)."""
+    def restore_geometry(self) -> None:
+        """Put the window back where it was, at the size it had."""
         geometry = self.settings.get("window.geometry")
-        state = self.settings.get("window.state")
         if geometry:
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+
+    def restore_layout(self) -> None:
+        """Put the window and its panels back as they were (call once every panel has been added)."""
+        self.restore_geometry()
+        state = self.settings.get("window.state")
         if state:
             self.restoreState(QByteArray.fromBase64(state.encode("ascii")))
 
@@ -413,6 +449,15 @@ class MainWindow(QMainWindow):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
 
+def _dock_area(area: str | Qt.DockWidgetArea) -> Qt.DockWidgetArea:
+    """``area`` as Qt's dock area ("left", "right", "top", "bottom" or already one)."""
+    if not isinstance(area, str):
+        return area
+    from PySide6.QtCore import Qt
+
+    return getattr(Qt.DockWidgetArea, f"{area.capitalize()}DockWidgetArea")
+
+
 def _copy_mime(mime: QMimeData) -> QMimeData:
     """What a drop carried, kept after the drop event (Qt frees the original)."""
     from PySide6.QtCore import QMimeData
@@ -439,6 +484,7 @@ def _unique(sequences: list[QKeySequence]) -> list[QKeySequence]:
 
 def _scrolling(widget: QWidget) -> QScrollArea:
     """``widget`` in a frameless scroll area, so a tall panel never forces the window to be tall."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QFrame, QScrollArea
 
     area = QScrollArea()

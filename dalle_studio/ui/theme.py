@@ -9,16 +9,20 @@ the same on every platform. Changes to the setting or to the system scheme apply
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from dalle_studio.core.settings import Settings
 
+if TYPE_CHECKING:  # named only after the first frame (see ColorScheme's ``early``)
+    from PySide6.QtCore import Qt
+
 log = logging.getLogger(__name__)
 SETTING = "appearance.theme"
+SEEN = "appearance.system_scheme"  # the system's scheme when last asked: "light", "dark" or "" (never asked)
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
 
@@ -92,12 +96,19 @@ def is_dark(palette: QPalette) -> bool:
 
 
 class ColorScheme(QObject):
-    """Keeps the application's style and palette in line with the setting and the system's scheme."""
+    """Keeps the application's style and palette in line with the setting and the system's scheme.
 
-    def __init__(self, app: QApplication, settings: Settings) -> None:
+    ``early``: the window has not shown yet. Asking Qt for the system's scheme returns a ``Qt.ColorScheme``, and
+    PySide builds its whole ``Qt`` namespace for it (36 ms, see ui.main_window); so until :meth:`confirm` is
+    called, after the first frame, the scheme the system had when last asked stands for it, and a forced scheme
+    is requested from the platform (title bars, native dialogs) then. With nothing remembered, Qt is asked."""
+
+    def __init__(self, app: QApplication, settings: Settings, *, early: bool = False) -> None:
         super().__init__(app)
         self.app = app
         self.settings = settings
+        self._early = early and settings.get(SEEN) in ("light", "dark")
+        self._requested = False  # whether we have asked the platform for a scheme (then "system" undoes it)
         self._native_style: str | None = None  # the platform's style, noted when we first replace it
         self._applying = False
         self._applied: tuple = ("colour scheme: not applied yet",)  # what the last apply() did, for the log
@@ -123,11 +134,33 @@ class ColorScheme(QObject):
         choice = self.settings.get(SETTING)
         if choice in ("light", "dark"):
             return choice
-        return "dark" if self.system_scheme() == Qt.ColorScheme.Dark else "light"
+        if self._early:
+            return self.settings.get(SEEN)
+        return self._system_wants()
 
     def system_scheme(self) -> Qt.ColorScheme:
         """The scheme the platform reports (Unknown where it has no opinion, which counts as light)."""
         return self.app.styleHints().colorScheme()
+
+    def _system_wants(self) -> str:
+        from PySide6.QtCore import Qt
+
+        return "dark" if self.system_scheme() == Qt.ColorScheme.Dark else "light"
+
+    def confirm(self) -> None:
+        """Once the window is on screen: ask the system for its scheme, remember it for the next start, and apply
+        the setting again where the remembered one was wrong (the system changed schemes while the app was
+        closed); a forced scheme is now requested from the platform too."""
+        early, self._early = self._early, False
+        seen = self._system_wants()
+        guessed = self.settings.get(SEEN)
+        if seen != guessed:
+            self.settings.set(SEEN, seen)
+        if early:
+            if self.settings.get(SETTING) != "system":
+                self._request_scheme(self._forced())
+            elif seen != guessed:
+                self.apply()
 
     def apply(self) -> None:
         if self._applying:
@@ -140,8 +173,8 @@ class ColorScheme(QObject):
 
     def _apply(self) -> None:
         choice = self.settings.get(SETTING)
-        if choice == "system":
-            self._request_scheme(Qt.ColorScheme.Unknown)  # first, so that Qt reports the system's own scheme
+        if choice == "system" and self._requested:
+            self._request_scheme(None)  # first, so that Qt reports the system's own scheme
         wanted = self.wanted()
         if choice == "system":
             self._set_style(None)
@@ -149,8 +182,8 @@ class ColorScheme(QObject):
             if is_dark(QGuiApplication.palette()) == (wanted == "dark"):
                 self._log("colour scheme: following the system (%s, platform palette)", wanted)
                 return
-        else:
-            self._request_scheme(Qt.ColorScheme.Dark if wanted == "dark" else Qt.ColorScheme.Light)
+        elif not self._early:
+            self._request_scheme(self._forced())
         self._set_style("Fusion")
         self.app.setPalette(dark_palette() if wanted == "dark" else light_palette())
         self._log("colour scheme: %s (setting %s), Fusion palette", wanted, choice)
@@ -179,13 +212,22 @@ class ColorScheme(QObject):
                     self._native_style = current
                 self.app.setStyle(style)
 
-    def _request_scheme(self, scheme: Qt.ColorScheme) -> None:
+    def _forced(self) -> str:
+        return "dark" if self.settings.get(SETTING) == "dark" else "light"
+
+    def _request_scheme(self, scheme: str | None) -> None:
+        """Ask the platform for "light" or "dark", or (None) for the system's own again."""
         # Qt 6.8+: lets the platform (title bars on Windows, native dialogs) follow a forced scheme too.
         set_scheme = getattr(self.app.styleHints(), "setColorScheme", None)
         if set_scheme is not None:
-            set_scheme(scheme)
+            from PySide6.QtCore import Qt
+
+            Scheme = Qt.ColorScheme
+            set_scheme({None: Scheme.Unknown, "dark": Scheme.Dark, "light": Scheme.Light}[scheme])
+            self._requested = scheme is not None
 
 
-def follow_color_scheme(app: QApplication, settings: Settings) -> ColorScheme:
-    """Start following the colour-scheme setting and the system's scheme; keep the returned object alive."""
-    return ColorScheme(app, settings)
+def follow_color_scheme(app: QApplication, settings: Settings, *, early: bool = False) -> ColorScheme:
+    """Start following the colour-scheme setting and the system's scheme; keep the returned object alive.
+    ``early``: before the first frame (see :class:`ColorScheme`; call its ``confirm()`` after that frame)."""
+    return ColorScheme(app, settings, early=early)

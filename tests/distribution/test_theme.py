@@ -113,3 +113,40 @@ def test_app_starts_in_the_scheme_the_settings_file_asks_for(tmp_path):
     assert "window shown" in done.stdout, done.stderr[-2000:]
     log = (tmp_path / "log" / "dalle-studio.log").read_text("utf-8")
     assert "colour scheme: dark (setting dark)" in log  # app.py applies the setting before the window shows
+
+
+def test_before_the_first_frame_the_remembered_system_scheme_stands_in_and_is_corrected_after(qapp, qtbot,
+                                                                                             tmp_path):
+    """Asking Qt for the system's scheme builds PySide's whole Qt namespace, so the window's first frame uses the
+    scheme the system had last time; once the window shows, the system is asked, and a changed scheme applies."""
+    palette, style = qapp.palette(), qapp.style().name()
+    settings = Settings.load(tmp_path / "settings.json")
+    settings.set("appearance.system_scheme", "dark")  # the system was dark when last asked...
+    FakeSystem.scheme = Qt.ColorScheme.Light  # ...and is light now
+    scheme = FakeSystem(qapp, settings, early=True)
+    try:
+        assert is_dark(qapp.palette())  # the first frame: as remembered
+        scheme.confirm()
+        assert not is_dark(qapp.palette())
+        assert Settings.load(tmp_path / "settings.json").get("appearance.system_scheme") == "light"  # next time
+        scheme.confirm()  # asking again changes nothing
+        assert not is_dark(qapp.palette())
+    finally:
+        scheme.close()
+        qapp.setStyle(style)
+        qapp.setPalette(palette)
+
+
+def test_with_nothing_remembered_the_first_frame_asks_the_system(qapp, tmp_path):
+    palette, style = qapp.palette(), qapp.style().name()
+    settings = Settings.load(tmp_path / "settings.json")
+    FakeSystem.scheme = Qt.ColorScheme.Dark
+    scheme = FakeSystem(qapp, settings, early=True)
+    try:
+        assert is_dark(qapp.palette())
+        scheme.confirm()
+        assert is_dark(qapp.palette()) and settings.get("appearance.system_scheme") == "dark"
+    finally:
+        scheme.close()
+        qapp.setStyle(style)
+        qapp.setPalette(palette)

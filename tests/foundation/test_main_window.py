@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 
 import numpy as np
@@ -152,9 +153,55 @@ def test_layout_is_restored_after_a_restart(make_studio, tmp_path):
     first.window.close()
     second = make_studio()
     second.window.show()
+    assert second.window.layout_remembered  # the panels took their places from it, before the first frame
     assert second.window.dockWidgetArea(second.window.prompt_dock) == Qt.DockWidgetArea.RightDockWidgetArea
     assert not second.window.gallery_dock.isVisible()
     assert (second.window.width(), second.window.height()) == (640, 470)
+
+
+def test_a_remembered_layout_puts_every_panel_back_as_the_window_is_made(qtbot, tmp_path):
+    """The panels are placed by the remembered layout alone (no dock area named: see ui.main_window), so each
+    must come back where it was, the empty Results panel hidden as it was."""
+    from dalle_studio.app import create_window
+    from dalle_studio.core.paths import AppPaths
+
+    paths = AppPaths.under(tmp_path)
+    first = create_window(paths)
+    qtbot.addWidget(first)
+    first.show()
+    assert not first.layout_remembered  # a first start: the default places
+    places = {d.objectName(): (first.dockWidgetArea(d), d.isVisible()) for d in first.findChildren(QDockWidget)}
+    first.close()
+    second = create_window(paths)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.layout_remembered
+    assert {d.objectName(): (second.dockWidgetArea(d), d.isVisible())
+            for d in second.findChildren(QDockWidget)} == places
+    assert places["resultsDock"] == (Qt.DockWidgetArea.BottomDockWidgetArea, False)
+    assert places["historyDock"][0] == places["galleryDock"][0] == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def test_a_layout_remembered_without_a_newer_panel_gives_every_panel_its_default_place(qtbot, tmp_path):
+    from dalle_studio.app import create_window
+    from dalle_studio.core.paths import AppPaths
+    from dalle_studio.core.settings import Settings
+
+    paths = AppPaths.under(tmp_path)
+    old = create_window(paths)
+    qtbot.addWidget(old)
+    old.save_layout()
+    settings = Settings.load(paths.settings_file)
+    state = base64.b64decode(settings.get("window.state"))
+    # as an older version, which had no Jobs panel, would have saved it: another panel in its place
+    state = state.replace("jobsDock".encode("utf-16-be"), "oldsDock".encode("utf-16-be"))
+    settings.set("window.state", base64.b64encode(state).decode("ascii"))
+    window = create_window(paths, settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.layout_remembered
+    assert window.dockWidgetArea(window.jobs_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert window.jobs_dock.parent() is window and not window.jobs_dock.isFloating()
 
 
 def test_shortcuts_dialog_lists_standard_keys(studio):

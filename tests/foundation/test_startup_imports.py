@@ -35,10 +35,15 @@ HEAVY = {HEAVY!r}
 def loaded():
     return " ".join(m for m in HEAVY if m in sys.modules) or "-"
 
+def qt_namespace_made():  # PySide puts a class in its module when it builds it (it does so lazily)
+    import PySide6.QtCore
+    return "yes" if isinstance(vars(PySide6.QtCore).get("Qt"), type) else "no"
+
 class Probe(app.StartupProbe):
     def shown(self):
         print("loaded when shown:", loaded(), flush=True)
         print("sources read when shown:", len(sources_read), flush=True)
+        print("qt namespace made when shown:", qt_namespace_made(), flush=True)
         super().shown()
 
     def ready(self):
@@ -58,7 +63,7 @@ def _start(tmp_path, *args: str) -> dict[str, str]:
     done = subprocess.run([sys.executable, "-c", DRIVER, *args], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = dict(line.split(": ", 1) for line in done.stdout.splitlines()
-                 if line.startswith(("loaded when", "sources read when")))
+                 if line.startswith(("loaded when", "sources read when", "qt namespace made when")))
     assert "window ready" in done.stdout, done.stdout
     return lines
 
@@ -68,6 +73,14 @@ def test_window_shows_before_numpy_opencv_httpx_and_the_rest_load(tmp_path):
     assert lines["loaded when shown"] == "-"
     # and then they do load, so the list above is not empty by accident
     assert {"numpy", "sqlite3", "asyncio", "dalle_studio.library"} <= set(lines["loaded when ready"].split())
+
+
+def test_a_remembered_layout_shows_the_window_before_pyside_builds_its_qt_namespace(tmp_path):
+    """Building PySide's ``Qt`` namespace (its ~90 enums) costs a fifth of a bare window's start; the window's first
+    frame does without it when the panels' places are remembered, as they are from the second start on."""
+    first = _start(tmp_path)  # a first start: no layout to remember, the default places name Qt's dock areas
+    assert first["qt namespace made when shown"] == "yes"
+    assert _start(tmp_path)["qt namespace made when shown"] == "no"
 
 
 def test_the_hundreds_of_modules_loading_after_the_window_are_not_read_as_source(tmp_path):
@@ -107,3 +120,60 @@ def test_a_module_that_may_touch_qt_is_refused_on_a_worker_thread():
 
     with pytest.raises(ValueError, match="UI thread"):
         app._import_all(("dalle_studio.ui.canvas.view",))
+
+
+def test_each_start_up_turn_on_the_ui_thread_runs_one_module_of_the_app():
+    """The modules that touch Qt load on the UI thread, one per event-loop turn; listed from those that need no other
+    module of the app to those that need them, each turn executes one module's own body, never a chain of them (a
+    chain of imports is what stalled the window for 40-60 ms a turn). A module the list forgot, or lists after one
+    that needs it, fails here."""
+    from dalle_studio import app
+
+    probe = ("import importlib, sys\n"
+             "from dalle_studio import app\n"
+             "for name in app.LOOP_IMPORTS + app.CANVAS_STEP_IMPORTS + app.PANELS_STEP_IMPORTS:\n"
+             "    importlib.import_module(name)\n"
+             "for name in app.CANVAS_STEP_QT_MODULES + app.PANELS_STEP_QT_MODULES:\n"
+             "    before = set(sys.modules)\n"
+             "    importlib.import_module(name)\n"
+             "    more = sorted(m for m in set(sys.modules) - before if m.startswith('dalle_studio.')\n"
+             "                  and m != name and not hasattr(sys.modules[m], '__path__'))\n"
+             "    if more:\n"
+             "        print(name, 'also ran', ' '.join(more))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout == ""
+    assert len(set(app.CANVAS_STEP_QT_MODULES + app.PANELS_STEP_QT_MODULES)) > 40  # not an empty list passing
+
+
+def test_the_types_made_in_slices_are_those_building_the_canvas_would_make_at_once():
+    """PySide makes some 220 Python types in one piece the first time the canvas is built (40-80 ms of the UI
+    thread); ui.pyside_types makes them beforehand a slice at a time. When PySide changes which ones, this fails."""
+    probe = ("import sys\n"
+             "import PySide6.QtCore as C, PySide6.QtGui as G, PySide6.QtWidgets as W\n"
+             "from dalle_studio.ui.pyside_imports import lighten_import_hook\n"
+             "lighten_import_hook()\n"
+             "def made():\n"
+             "    return {(m.__name__, k) for m in (C, G, W)\n"
+             "            for k, v in list(vars(m).items()) if isinstance(v, type)}\n"
+             "app = W.QApplication([])\n"
+             "from dalle_studio.core.settings import Settings\n"
+             "from dalle_studio.document.document import Document\n"
+             "from dalle_studio.ui.canvas.settings import SETTINGS\n"
+             "from dalle_studio.ui.canvas.tool_state import CanvasTools\n"
+             "from dalle_studio.ui.canvas.view import CanvasView\n"
+             "from dalle_studio.ui.pyside_types import make_types\n"
+             "slices = sum(1 for _ in make_types())\n"
+             "before = made()\n"
+             "settings = Settings(None)\n"
+             "settings.extend(SETTINGS)\n"
+             "view = CanvasView(Document(), CanvasTools(settings))\n"
+             "print(slices, len(made() - before), *sorted(k for _, k in made() - before))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    slices, new_types, *names = done.stdout.split()
+    slices, new_types = int(slices), int(new_types)
+    assert new_types <= 20, f"building the canvas made {new_types} PySide types at once: {names}"  # not 220
+    assert slices >= 3  # and the making was cut in slices

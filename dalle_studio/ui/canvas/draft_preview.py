@@ -8,12 +8,13 @@ and checkerboard), and is replaced by the canvas, which goes on showing the same
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QWidget
 
 from dalle_studio.ui.canvas.checkerboard import checkerboard_brush
 
+ALIGN_CENTER = 0x0084  # Qt.AlignmentFlag.AlignCenter: the preview paints before PySide's Qt namespace exists
 FIT_MARGIN = 12  # as CanvasView.fit: the picture keeps this many pixels from each edge of the view
 
 
@@ -66,7 +67,7 @@ class DraftPreview(QWidget):
         shown = self.picture_rect()
         if shown.isEmpty():
             painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Loading…")
+            painter.drawText(self.rect(), ALIGN_CENTER, "Loading…")  # a number: no Qt namespace yet
             painter.end()
             return
         painter.fillRect(shown, checkerboard_brush())  # behind transparent pixels, as on the canvas
