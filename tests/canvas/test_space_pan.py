@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -44,3 +44,25 @@ def test_space_types_in_the_prompt(studio, qtbot):
     c = canvas.viewport().rect().center()
     drag(canvas, [c, c + QPoint(40, 0)])
     assert not np.array_equal(mask(studio.document), before)  # no pan was left held: the brush paints
+
+
+def test_the_application_s_events_are_watched_only_while_the_pointer_is_over_the_canvas(studio, qtbot):
+    """A filter on the application sees every event of every object; away from the canvas it has nothing to do."""
+    studio.document.replace(picture(400, 300))
+    canvas = studio.window.canvas
+    pan = canvas._space_pan
+    seen = []
+    real = pan.eventFilter
+    pan.eventFilter = lambda watched, event: seen.append(event.type()) or real(watched, event)
+    QTest.mouseMove(canvas.viewport(), canvas.viewport().rect().center())
+    QApplication.sendEvent(canvas.viewport(), QEvent(QEvent.Type.Leave))  # the pointer goes to another panel
+    seen.clear()
+    history = studio.canvas.history
+    history.setFocus()
+    qtbot.waitUntil(history.hasFocus)
+    QTest.keyClick(history, Qt.Key.Key_Down)
+    studio.window.repaint()
+    assert seen == []
+    QTest.mouseMove(canvas.viewport(), canvas.viewport().rect().center() + QPoint(5, 5))
+    QTest.keyClick(history, Qt.Key.Key_Down)
+    assert QEvent.Type.KeyPress in seen  # back over the canvas: its space is watched again

@@ -29,7 +29,11 @@ def types_text(widget: QWidget | None) -> bool:
 
 class SpacePan(QObject):
     """Watches the application's key events for the space bar while the pointer is over ``viewport``, and tells
-    the canvas through ``hold(True/False)``; the canvas's own key handling covers the case where it has focus."""
+    the canvas through ``hold(True/False)``; the canvas's own key handling covers the case where it has focus.
+
+    The application's events are watched only while the pointer is over the canvas (:meth:`pointer_over`, from the
+    canvas's viewport events) or the space is held: a filter on the application sees every event of every object
+    (about a thousand while the window loads a panel), and each one costs a call into Python."""
 
     def __init__(self, viewport: QWidget, owner: QWidget, hold: Callable[[bool], None]) -> None:
         super().__init__(owner)
@@ -37,10 +41,23 @@ class SpacePan(QObject):
         self._owner = owner
         self._hold = hold
         self._held = False
+        self._watching = False
+        owner.destroyed.connect(lambda: self._watch(False))
+
+    def pointer_over(self, over: bool) -> None:
+        """The pointer entered or moved over the canvas (True), or left it (False)."""
+        if over or not self._held:
+            self._watch(over)
+
+    def _watch(self, on: bool) -> None:
         app = QApplication.instance()
-        if app is not None:
+        if app is None or on == self._watching:
+            return
+        if on:
             app.installEventFilter(self)
-            owner.destroyed.connect(lambda: app.removeEventFilter(self))
+        else:
+            app.removeEventFilter(self)
+        self._watching = on
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -52,6 +69,8 @@ class SpacePan(QObject):
             if self._held and not event.isAutoRepeat():
                 self._held = False  # wherever the focus went meanwhile (a click on the canvas takes it)
                 self._hold(False)
+                if not self._viewport.rect().contains(self._viewport.mapFromGlobal(QCursor.pos())):
+                    self._watch(False)  # let go away from the canvas: its leave came while the space was held
             return False
         focus = QApplication.focusWidget()
         if focus is self._owner or not isinstance(watched, QWidget) or watched is not focus:

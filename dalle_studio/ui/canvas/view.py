@@ -266,11 +266,16 @@ class CanvasView(QGraphicsView):
         super().wheelEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.Enter, QEvent.Type.MouseMove, QEvent.Type.HoverMove):
+            self._space_pan.pointer_over(True)
+        elif kind == QEvent.Type.Leave:
+            self._space_pan.pointer_over(False)
         if (isinstance(event, QNativeGestureEvent)
                 and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture):
             self.set_zoom(self._zoom * (1 + event.value()), event.position())
             return True
-        if event.type() == QEvent.Type.Gesture:
+        if kind == QEvent.Type.Gesture:
             pinch = event.gesture(Qt.GestureType.PinchGesture)
             if isinstance(pinch, QPinchGesture):
                 centre = self.viewport().mapFromGlobal(pinch.centerPoint().toPoint())
