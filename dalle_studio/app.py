@@ -218,13 +218,19 @@ def populate_steps(window: MainWindow, paths: AppPaths) -> Generator[tuple[str, 
     prompt_panel.model_changed.connect(lambda: _frame_shapes_follow_model(prompt_panel, tools, document))
     gallery.use_as_variation_source.connect(workflow_ui.vary_record)
     gallery.run_again.connect(workflow_ui.run_again)
+
+    yield ()
     providers_action = window.menus["edit"].addAction("Providers and API &keys…")
     providers_action.triggered.connect(lambda: ProvidersDialog(hub, window).exec())
     autosaver = Autosaver(document, paths.data / "recovery", tasks, window, request=request)
     keeper = JobKeeper(workflow, autosaver, tasks, window)
+
+    yield ()
     scope_canvas_keys(window, canvas_ui.actions, elsewhere=("galleryDock",))
     if facts_problems:
         window.statusBar().showMessage("Model facts: " + "; ".join(facts_problems), 20000)
+
+    yield ()
     settle_layout(window)
     return Studio(settings, paths, tasks, document, window, errors, library, gallery, canvas_ui, workflow,
                   workflow_ui, autosaver, keeper)
