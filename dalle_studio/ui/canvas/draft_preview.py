@@ -36,6 +36,12 @@ class DraftPreview(QWidget):
         self.setObjectName("canvasDraft")
         self.setBackgroundRole(QPalette.ColorRole.Dark)
         self.setAutoFillBackground(True)
+        # The "Loading…" text in the disabled colour through the palette: a painter's setPen() makes PySide build
+        # its whole Qt namespace (~40 ms) to tell its overloads apart, before the picture's first frame.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText,
+                         palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText))
+        self.setPalette(palette)
         self._draft = None
         self._painted = False
         self.mailbox = DraftMailbox()
@@ -66,7 +72,6 @@ class DraftPreview(QWidget):
         painter = QPainter(self)
         shown = self.picture_rect()
         if shown.isEmpty():
-            painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText))
             painter.drawText(self.rect(), ALIGN_CENTER, "Loading…")  # a number: no Qt namespace yet
             painter.end()
             return
