@@ -140,10 +140,7 @@ def test_each_start_up_turn_on_the_ui_thread_runs_one_module_of_the_app():
              "                  and m != name and not hasattr(sys.modules[m], '__path__'))\n"
              "    if more:\n"
              "        print(name, 'also ran', ' '.join(more))\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout == ""
+    assert _probe(probe) == ""
     assert len(set(app.CANVAS_STEP_QT_MODULES + app.PANELS_STEP_QT_MODULES)) > 40  # not an empty list passing
 
 
@@ -170,10 +167,15 @@ def test_the_types_made_in_slices_are_those_building_the_canvas_would_make_at_on
              "settings.extend(SETTINGS)\n"
              "view = CanvasView(Document(), CanvasTools(settings))\n"
              "print(slices, len(made() - before), *sorted(k for _, k in made() - before))\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
-    assert done.returncode == 0, done.stderr[-3000:]
-    slices, new_types, *names = done.stdout.split()
+    slices, new_types, *names = _probe(probe).split()
     slices, new_types = int(slices), int(new_types)
     assert new_types <= 20, f"building the canvas made {new_types} PySide types at once: {names}"  # not 220
     assert slices >= 3  # and the making was cut in slices
+
+
+def _probe(code: str) -> str:
+    """What ``code`` prints, run in a fresh offscreen process (it must succeed)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
