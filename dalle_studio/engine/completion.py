@@ -51,6 +51,13 @@ PM_ITERATIONS = (4, 2)
 SPREAD_PERCENTILE = 75.0
 # Gauss-Seidel sweeps smoothing the pull-push guess of the seam correction.
 MEMBRANE_SWEEPS = 30
+# The consensus of the low frequencies: how many fills in all (the main one and smaller ones of other seeds), the
+# pixels each smaller one works on at most, and the blur (in pixels of the EM's resolution) that keeps only their
+# low frequencies. The benchmark: 3 fills +0.3 dB on large holes for 0.6 s more at 1024x1024; 8 at 20,000 px gain
+# no more; a blur of 2 costs detail (0.70), 3 keeps it (0.73) for the same gain.
+CONSENSUS_FILLS = 3
+CONSENSUS_BUDGET_PX = 40_000
+CONSENSUS_SIGMA = 3.0
 
 
 @dataclass(frozen=True)
@@ -80,15 +87,7 @@ def complete(image: np.ndarray, hole: np.ndarray, *, seed: int = 0, budget_px: i
 
     full = _Level(to_lab(crop), crop_hole)
     scale = min(1.0, math.sqrt((budget_px or WORK_BUDGET_PX) / float(crop_hole.size)))
-    work = full if scale >= 1.0 else _resize_level(full, scale)
-    pyramid = _pyramid(work)
-    lab, field = None, None
-    for depth, level in enumerate(reversed(pyramid)):
-        start = to_lab(_telea(to_rgb(level.lab), level.hole)) if lab is None else _upsampled_into(level, lab)
-        stage = 0 if depth == 0 else 1
-        lab, field, weight = _em_level(_Level(start, level.hole), field, seed=seed + 101 * depth,
-                                       em_iterations=EM_ITERATIONS[stage], pm_iterations=PM_ITERATIONS[stage])
-        preview(lab)
+    lab, field, weight = _synthesise(full, scale, seed, preview)
     # The last pass at full resolution (at most FINAL_BUDGET_PX, for very large pictures): the field upsampled,
     # refined nearby only, one vote; the detail comes from the source's own pixels.
     final_scale = min(1.0, math.sqrt(FINAL_BUDGET_PX / float(crop_hole.size)))
@@ -96,10 +95,54 @@ def complete(image: np.ndarray, hole: np.ndarray, *, seed: int = 0, budget_px: i
     if final_scale > scale:
         lab, field, weight = _em_level(_Level(_upsampled_into(final, lab), final.hole), field, seed=seed + 7,
                                        em_iterations=1, pm_iterations=1, max_radius=4)
-    blended = to_rgb(_blend_seam(final, lab, field, weight))
+    others_scale = min(scale, math.sqrt(CONSENSUS_BUDGET_PX / float(crop_hole.size)))
+    consensus = _consensus(full, final, _blend_seam(final, lab, field, weight), others_scale, seed,
+                           CONSENSUS_SIGMA * final_scale / scale)
+    blended = to_rgb(consensus)
     if final_scale < 1.0:
         blended = cv2.resize(blended, crop_hole.shape[::-1], interpolation=cv2.INTER_CUBIC)
     return _paste(image, hole, blended, (top, left))
+
+
+def _synthesise(full: _Level, scale: float, seed: int,
+                preview: Callable[[np.ndarray], None] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The EM pyramid on ``full`` scaled by ``scale``: (picture, field, weights) at its finest level."""
+    work = full if scale >= 1.0 else _resize_level(full, scale)
+    lab, field, weight = None, None, None
+    for depth, level in enumerate(reversed(_pyramid(work))):
+        start = to_lab(_telea(to_rgb(level.lab), level.hole)) if lab is None else _upsampled_into(level, lab)
+        stage = 0 if depth == 0 else 1
+        lab, field, weight = _em_level(_Level(start, level.hole), field, seed=seed + 101 * depth,
+                                       em_iterations=EM_ITERATIONS[stage], pm_iterations=PM_ITERATIONS[stage])
+        if preview is not None:
+            preview(lab)
+    assert lab is not None and field is not None and weight is not None
+    return lab, field, weight
+
+
+def _consensus(full: _Level, final: _Level, fill_lab: np.ndarray, others_scale: float, seed: int,
+               sigma: float) -> np.ndarray:
+    """``fill_lab`` (at ``final``'s size) with its low frequencies replaced by the mean of its own and those of
+    ``CONSENSUS_FILLS - 1`` other fills (other seeds, at ``others_scale``), blurred by ``sigma``.
+
+    Where the hole could hold several things, each fill picks one; the mean of a few is closer to what is likely
+    (the posterior mean minimises the error), and taking only its low frequencies keeps the main fill's grain:
+    the layout of tones is shared, the texture stays one source's. Outside the hole every fill is the picture,
+    so the correction fades to nothing at the hole's edge and the seam is kept."""
+    if CONSENSUS_FILLS <= 1:
+        return fill_lab
+    h, w = final.hole.shape
+    total = fill_lab.copy()
+    work = full if others_scale >= 1.0 else _resize_level(full, others_scale)
+    for k in range(1, CONSENSUS_FILLS):
+        lab, field, weight = _synthesise(full, others_scale, seed + 1009 * k, None)
+        other = cv2.resize(_blend_seam(_Level(lab, work.hole), lab, field, weight), (w, h),
+                           interpolation=cv2.INTER_LINEAR)
+        total += np.where(final.hole[..., None], other, fill_lab)
+    low = cv2.GaussianBlur(total / CONSENSUS_FILLS - fill_lab, (0, 0), sigma)
+    out = fill_lab.copy()
+    out[final.hole] += low[final.hole]
+    return out
 
 
 def _neighbourhood(hole: np.ndarray) -> tuple[int, int, int, int]:
