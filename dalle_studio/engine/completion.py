@@ -51,6 +51,7 @@ PM_ITERATIONS = (4, 2)
 SPREAD_PERCENTILE = 75.0
 # Gauss-Seidel sweeps smoothing the pull-push guess of the seam correction.
 MEMBRANE_SWEEPS = 30
+MAX_CONFIDENCE_DEPTH = 480.0
 # The consensus of the low frequencies: how many fills in all (the main one and smaller ones of other seeds), the
 # pixels each smaller one works on at most, and the blur (in pixels of the EM's resolution) that keeps only their
 # low frequencies. The benchmark: 3 fills +0.3 dB on large holes for 0.6 s more at 1024x1024; 8 at 20,000 px gain
@@ -196,7 +197,7 @@ def _em_level(level: _Level, coarse_field: np.ndarray | None, *, seed: int, em_i
     valid = (cv2.erode((~hole).astype(np.uint8), kernel, borderValue=1) > 0) & interior
     lab = level.lab.copy()
     if not valid.any() or not targets.any():
-        return lab, np.full((h, w, 2), -1, np.int32), np.zeros((h, w), np.float32)
+        return lab, np.full((h, w, 2), -1, np.int32), np.zeros((h, w), np.float64)
     sources = np.argwhere(valid).astype(np.int32)
     ty, tx = (a.astype(np.int32) for a in np.nonzero(targets))
     if coarse_field is None:
@@ -205,9 +206,11 @@ def _em_level(level: _Level, coarse_field: np.ndarray | None, *, seed: int, em_i
         field = patches.upsample_field(coarse_field, ty, tx, (h, w), h / coarse_field.shape[0], valid, sources,
                                        seed)
     depth = cv2.distanceTransform(np.pad(hole.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
-    confidence = CONFIDENCE_BASE ** -depth[ty, tx]
+    # In float64: a float32 weight of 4 ** -depth underflows to zero past ~65 pixels of depth, and a pixel whose
+    # covering patches all weigh zero was never voted (the middle of a large hole kept its upsampled blur).
+    confidence = CONFIDENCE_BASE ** -np.minimum(depth[ty, tx].astype(np.float64), MAX_CONFIDENCE_DEPTH)
     hy, hx = (a.astype(np.int32) for a in np.nonzero(hole))
-    weight = np.zeros((h, w), np.float32)
+    weight = np.zeros((h, w), np.float64)
     radius = max_radius if max_radius is not None else max(h, w)
     if coarse_field is not None:
         # Rebuild the hole from the upsampled field with this level's own pixels (Newson et al. 2014): upsampling
@@ -228,8 +231,8 @@ def _em_level(level: _Level, coarse_field: np.ndarray | None, *, seed: int, em_i
 
 def _vote_into(lab: np.ndarray, field: np.ndarray, weight: np.ndarray, hy: np.ndarray, hx: np.ndarray) -> None:
     """Replace the pixels ``(hy, hx)`` of ``lab`` by the weighted vote of the patches covering them."""
-    acc = np.zeros_like(lab)
-    total = np.zeros(weight.shape, np.float32)
+    acc = np.zeros(lab.shape, np.float64)
+    total = np.zeros(weight.shape, np.float64)
     patches.vote(lab, field, weight, hy, hx, PATCH_RADIUS, acc, total)
     voted = total[hy, hx] > 0
     lab[hy[voted], hx[voted]] = acc[hy[voted], hx[voted]] / total[hy[voted], hx[voted], None]

@@ -114,6 +114,19 @@ def test_the_consensus_of_several_fills_is_closer_to_the_truth_than_one(monkeypa
     assert detail > alone_detail - 0.05  # only the low frequencies are shared: the grain stays
 
 
+def test_the_middle_of_a_deep_hole_keeps_the_textures_detail() -> None:
+    # 140 pixels deep: the vote weights once underflowed there, and the middle stayed a blur of the coarse level.
+    truth = np.tile(fs.grass(), (2, 2, 1))[:480, :640]
+    hole = np.zeros(truth.shape[:2], bool)
+    hole[100:380, 180:460] = True
+    damaged = truth.copy()
+    damaged[hole] = 255
+    out = fill.fill(damaged, hole, seed=1)
+    middle = np.zeros_like(hole)
+    middle[200:280, 280:360] = True
+    assert fs.detail(out, middle) / fs.detail(truth, middle) > 0.65
+
+
 def test_a_straight_horizon_carries_through_the_hole() -> None:
     rng = np.random.default_rng(2)
     truth = np.zeros((120, 160, 3), np.float32)
