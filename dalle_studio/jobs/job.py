@@ -97,7 +97,7 @@ class Job(QObject):
         self.input = job_input
         self.state = JobState.QUEUED
         self.results: list[JobResult] = []
-        self.partial: QImage | None = None  # the newest partial image while streaming
+        self.partial: QImage | None = None  # the newest partial image while streaming, as a thumbnail
         self.error: JobError | None = None
         self.status = "Waiting to start"
         self.created = time.monotonic()

@@ -278,10 +278,11 @@ class Workflow(QObject):
         return result, placement
 
     def _partial_sink(self, job: Job) -> Callable[[PartialImage], None]:
-        """A callback for streamed partial images: each is decoded in a thread, then shown on the job."""
+        """A callback for streamed partial images: each is decoded and made a thumbnail in a thread, then shown on
+        the job."""
 
         async def show(partial: PartialImage) -> None:
-            image = await asyncio.to_thread(pictures.decode, partial.data)
+            image = await asyncio.to_thread(lambda: pictures.thumbnail(pictures.decode(partial.data)))
             if not job.state.finished:
                 job.add_partial(image)
                 job.set_status(f"Painting (partial image {partial.index + 1})")

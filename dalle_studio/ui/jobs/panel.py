@@ -56,6 +56,7 @@ class JobCard(QFrame):
         self.preview.setFixedSize(64, 64)
         self.preview.setScaledContents(False)
         self.preview.hide()
+        self._shown = 0  # the cache key of the image the preview shows
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop this request now (Esc cancels the newest)")
         self.cancel_button.clicked.connect(lambda: queue.cancel(job))
@@ -98,8 +99,10 @@ class JobCard(QFrame):
             job.error is None or job.error.retryable))
         self.retry_button.setVisible(retryable)
         self.results_button.setVisible(bool(job.results))
-        image = job.partial if job.partial is not None else (job.results[-1].best if job.results else None)
-        if image is not None and not image.isNull():
+        # Thumbnails made in workers: a whole 4K result turned into a pixmap here would stop the UI thread.
+        image = job.partial if job.partial is not None else (job.results[-1].thumbnail if job.results else None)
+        if image is not None and not image.isNull() and image.cacheKey() != self._shown:
+            self._shown = image.cacheKey()
             self.preview.setPixmap(QPixmap.fromImage(image).scaled(
                 64, 64, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
             self.preview.show()
