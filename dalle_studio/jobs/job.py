@@ -60,10 +60,11 @@ class JobInput:
 
 @dataclass
 class JobResult:
-    """One image a job produced, already filed in the library."""
+    """One image a job produced, already filed in the library. Its full-size images may be let go to keep the
+    session's memory within bounds (``jobs.result_memory``); the thumbnail and the library id stay."""
 
     index: int
-    raw: QImage  # what the model returned, at the frame's size in document pixels
+    raw: QImage | None  # what the model returned, at the frame's size in document pixels; None once let go
     composited: QImage | None  # raw pasted through the mask onto the original (edits), else None
     library_id: int | None = None
     revised_prompt: str | None = None
@@ -73,8 +74,22 @@ class JobResult:
     drift_share: float | None = None  # edits: the share of kept pixels that drifted
 
     @property
-    def best(self) -> QImage:
+    def best(self) -> QImage | None:
         return self.composited if self.composited is not None else self.raw
+
+    @property
+    def loaded(self) -> bool:
+        """Its full-size images are in memory (to preview and accept)."""
+        return self.raw is not None
+
+    @property
+    def nbytes(self) -> int:
+        """Memory its full-size images hold."""
+        return sum(image.sizeInBytes() for image in (self.raw, self.composited, self.drift) if image is not None)
+
+    def let_go(self) -> None:
+        """Drop the full-size images (they come back from the library: ``ResultMemory.load``)."""
+        self.raw = self.composited = self.drift = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,9 @@ class Job(QObject):
         self.ended: float | None = None
         self.retry_of: Job | None = None
         self.notes: list[str] = []  # what changed on the way, e.g. a parameter dropped after a refusal
+        # how its results map onto the frame they were made for (api.prepare.Placement), to remake them from the
+        # library's files; None for generations, and for jobs recovered after a crash (whose results stay)
+        self.placement: Any = None
 
     def detail(self) -> str:
         """Model, provider, the path taken and what changed on the way, for the jobs panel."""

@@ -57,7 +57,8 @@ class JobKeeper(QObject):
 
     def _on_changed(self, job: Job) -> None:
         for result in job.results:
-            self._write(f"job-{job.id}-result-{result.index}.raw", lambda r=result: r.raw)
+            if result.loaded:  # (the image is taken now: the result may be let go before the write runs)
+                self._write(f"job-{job.id}-result-{result.index}.raw", lambda image=result.raw: image)
         self.autosaver.changed()
 
     def _write(self, name: str, image: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -107,11 +108,44 @@ def place_in_frame(data: bytes, placement: Placement, framed: QImage, decoded: I
     return pil_to_qimage(base)
 
 
+@dataclass
+class ResultImages:
+    """A result's full-size images as a job stages them."""
+
+    raw: QImage
+    composited: QImage | None = None
+    drift: QImage | None = None
+    drift_share: float | None = None
+
+
+def result_images(data: bytes, decoded: Image.Image | None, framed: QImage | None, keep: QImage | None,
+                  placement: Placement | None) -> ResultImages:
+    """A result file's images: decoded (generations), placed in the frame it was made for (variations; edits
+    without a mask to keep), and for edits (``keep``: the send mask) composited through the mask, with its drift.
+    ``decoded``: as for :func:`decode`. The workflow stages arriving results with it, and results let go of are
+    remade with it from the library's file."""
+    if framed is None or placement is None:
+        return ResultImages(decode(data, decoded))
+    raw = place_in_frame(data, placement, framed, decoded)
+    if keep is None:
+        return ResultImages(raw)
+    drift_overlay, share = drift(raw, framed, keep)
+    return ResultImages(raw, composite(raw, framed, keep), drift_overlay, share)
+
+
 def composite(raw: QImage, framed: QImage, keep: QImage) -> QImage:
-    """``raw`` pasted into ``framed`` through ``keep`` (Alpha8; 0 = take raw), as the canvas would accept it."""
-    ours = pixels.read(framed.convertToFormat(QImage.Format.Format_ARGB32))
-    theirs = pixels.read(raw.convertToFormat(QImage.Format.Format_ARGB32))
-    return pixels.from_array(composite_through_mask(ours, theirs, pixels.read(keep)), QImage.Format.Format_ARGB32)
+    """``raw`` pasted into ``framed`` through ``keep`` (Alpha8; 0 = take raw), as the canvas would accept it. Only
+    the box around what the mask changes is blended (a 4K frame blended whole took 1.5 s a result)."""
+    ours = pixels.peek(framed.convertToFormat(QImage.Format.Format_ARGB32))
+    theirs = pixels.peek(raw.convertToFormat(QImage.Format.Format_ARGB32))
+    mask = pixels.peek(keep)
+    out = ours.copy()
+    changed = mask < 255
+    rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+    if rows.size:
+        box = np.s_[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        out[box] = composite_through_mask(ours[box], theirs[box], mask[box])
+    return pixels.from_array(out, QImage.Format.Format_ARGB32)
 
 
 def drift(raw: QImage, framed: QImage, keep: QImage, threshold: int = 12) -> tuple[QImage, float]:

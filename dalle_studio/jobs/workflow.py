@@ -47,12 +47,14 @@ from dalle_studio.jobs.providers import ProviderHub
 from dalle_studio.jobs.queue import JobQueue
 from dalle_studio.jobs.refusals import SETTINGS as REFUSAL_SETTINGS
 from dalle_studio.jobs.refusals import LearnedRefusals
+from dalle_studio.jobs.result_memory import SETTINGS as MEMORY_SETTINGS
+from dalle_studio.jobs.result_memory import ResultMemory
 from dalle_studio.jobs.spending import Spending
 from dalle_studio.library import Library, NewResult
 
 log = logging.getLogger(__name__)
 
-SETTINGS = {**REFUSAL_SETTINGS, **declare(
+SETTINGS = {**REFUSAL_SETTINGS, **MEMORY_SETTINGS, **declare(
     Setting("jobs.max_parallel", int, 3, "Jobs at once", "How many requests may run at the same time.",
             section="Generation", minimum=1, maximum=8),
     Setting("jobs.feather_px", int, 4, "Feather (pixels)",
@@ -85,6 +87,7 @@ class Workflow(QObject):
         self.spending = Spending(settings)
         self.refusals = LearnedRefusals(settings)
         self.queue = JobQueue(self._run, explain, limit=settings.get("jobs.max_parallel"), parent=self)
+        self.memory = ResultMemory(self.queue, library, settings)
         # Queued and running jobs count against the spending limit until they end (jobs started together must not
         # all pass the check against the same total).
         self.queue.job_added.connect(lambda job: self.spending.reserve(job.id, job.input.estimate))
@@ -303,22 +306,18 @@ class Workflow(QObject):
                               placement: Placement | None, source_png: bytes | None, mask_png: bytes | None,
                               cost: float | None) -> None:
         inp = job.input
+        job.placement = placement
         job.set_status(f"Saving {len(result.images)} result{'s' if len(result.images) != 1 else ''}")
         each_cost = cost / len(result.images) if cost and result.images else None
         for index, image in enumerate(result.images):
             pixels = image.take_pixels()  # decoded by the api's check: not decoded again (nor kept after this)
 
             def work(data: bytes = image.data, index: int = index, decoded: Any = pixels) -> JobResult:
-                if framed is None or placement is None:
-                    raw = pictures.decode(data, decoded)
-                    return JobResult(index, raw, None, thumbnail=pictures.thumbnail(raw))
-                raw = pictures.place_in_frame(data, placement, framed, decoded)
-                if inp.kind is not JobKind.EDIT or keep is None:
-                    return JobResult(index, raw, None, thumbnail=pictures.thumbnail(raw))
-                composited = pictures.composite(raw, framed, keep)
-                drift, share = pictures.drift(raw, framed, keep)
-                return JobResult(index, raw, composited, thumbnail=pictures.thumbnail(composited), drift=drift,
-                                 drift_share=share)
+                made = pictures.result_images(data, decoded, framed, keep if inp.kind is JobKind.EDIT else None,
+                                              placement)
+                best = made.composited if made.composited is not None else made.raw
+                return JobResult(index, made.raw, made.composited, thumbnail=pictures.thumbnail(best),
+                                 drift=made.drift, drift_share=made.drift_share)
 
             staged = await asyncio.to_thread(work)
             record = NewResult(
@@ -337,6 +336,7 @@ class Workflow(QObject):
                 log.error("could not file a result in the library", exc_info=exc)
                 staged.filing_error = f"Not saved to the gallery: {exc}"
             job.add_result(staged)
+        self.memory.use(job)  # the newest results stay in memory; older jobs' may be let go
         self.staged.emit(job)
 
     # -- results ------------------------------------------------------------------------------------------
@@ -344,6 +344,7 @@ class Workflow(QObject):
         """Put ``result`` into the picture as one undo step: through the mask (feathered) for edits, or the
         model's raw output when ``raw``; generations and variations replace the frame they were made for."""
         inp = job.input
+        _require_loaded(result)
         if inp.snapshot is None or self.document.is_empty:
             self.accept_as_new(job, result)
             return QRect()
@@ -358,7 +359,13 @@ class Workflow(QObject):
 
     def accept_as_new(self, job: Job, result: JobResult) -> None:
         """Open ``result`` as a new picture (the composited frame for edits)."""
+        _require_loaded(result)
         self.document.replace(QImage(result.best), None, {"prompt": job.input.prompt})
+
+
+def _require_loaded(result: JobResult) -> None:
+    if not result.loaded:
+        raise JobRefused("This result is still being brought back from the gallery.", "Try again in a moment.")
 
 
 def _usage_dict(result: ImagesResult) -> dict[str, Any]:

@@ -258,9 +258,30 @@ class WorkflowUi(QObject):
                                "one" if other else "")
 
     def show_results(self, job: Job) -> None:
-        """Stage ``job``'s results, Accept enabled only when they belong to the open picture."""
+        """Stage ``job``'s results, Accept enabled only when they belong to the open picture. Results whose
+        full-size images were let go (``jobs.results_memory_mb``) show their thumbnails while the images come
+        back from the gallery."""
         self.strip.show_job(job)
         self._check_staged_picture()
+        if all(result.loaded for result in job.results):
+            self.workflow.memory.use(job)
+            return
+        self.strip.set_loading(True)
+        self.tasks.start(self._bring_back(job), "bringing results back from the gallery")
+
+    async def _bring_back(self, job: Job) -> None:
+        try:
+            lost = await self.workflow.memory.load(job)
+        finally:
+            if self.strip.job is job:
+                self.strip.set_loading(False)
+        if lost:
+            count = len(lost)
+            self.window.statusBar().showMessage(
+                f"{count} result{'s' if count != 1 else ''} of this job {'were' if count != 1 else 'was'} deleted "
+                "from the gallery and cannot be shown again.", 10000)
+            if self.strip.job is job:
+                self.show_results(job)
 
     def _on_staged(self, job: Job) -> None:
         self.show_results(job)
@@ -276,7 +297,7 @@ class WorkflowUi(QObject):
     # -- results ------------------------------------------------------------------------------------------
     def _on_preview(self, job: Job, result: JobResult | None) -> None:
         snapshot = job.input.snapshot
-        if result is None or snapshot is None or self.workflow.document.is_empty:
+        if result is None or not result.loaded or snapshot is None or self.workflow.document.is_empty:
             self.preview.clear()
             return
         if snapshot.generation != self.workflow.document.snapshot().generation:
@@ -299,7 +320,10 @@ class WorkflowUi(QObject):
         self.preview.clear()
         if not self.window.confirm_discard("open the result as a new picture"):
             return
-        self.workflow.accept_as_new(job, result)
+        try:
+            self.workflow.accept_as_new(job, result)
+        except JobRefused as refused:
+            self.tell(str(refused), refused.hint)
 
     # -- the gallery's requests -----------------------------------------------------------------------------
     def vary_record(self, record: ImageRecord) -> None:

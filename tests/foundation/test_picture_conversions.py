@@ -104,3 +104,17 @@ def test_a_4k_picture_becomes_a_pillow_image_while_the_ui_thread_keeps_running(p
 
 def test_a_4k_result_is_thumbnailed_while_the_ui_thread_keeps_running(picture_4k):
     assert longest_wait_share(lambda: pictures.thumbnail(picture_4k[1])) < 0.15  # QImage.scaled: 1.0
+
+
+def test_a_composite_is_the_mask_blend_over_the_whole_frame():
+    from dalle_studio.document.compose import composite_through_mask
+
+    ours, theirs = random_rgba(64, 48, seed=3), random_rgba(64, 48, seed=4)
+    ours[..., 3] = np.maximum(ours[..., 3], 1)  # (colour under no alpha at all is not kept by the blend)
+    keep = np.full((48, 64), 255, np.uint8)
+    keep[10:30, 20:40] = 0
+    keep[9:31, 19:41][keep[9:31, 19:41] == 255] = 128  # a soft edge
+    made = pictures.composite(pixels.from_array(theirs, QImage.Format.Format_ARGB32),
+                              pixels.from_array(ours, QImage.Format.Format_ARGB32),
+                              pixels.from_array(keep, QImage.Format.Format_Alpha8))
+    assert np.array_equal(pixels.read(made), composite_through_mask(ours, theirs, keep))

@@ -38,6 +38,7 @@ class StagingStrip(QWidget):
         # changes under it: then only a hover shows a result again (the canvas must show the document).
         self._selected_preview = False
         self._blocked_reason = ""  # why the staged results cannot be accepted into the open picture
+        self._loading = False  # their full-size images are coming back from the gallery
         self.title = QLabel("Results appear here: hover to preview on the canvas, then accept one.")
         self.title.setWordWrap(True)
         self.list = QListWidget()
@@ -93,6 +94,7 @@ class StagingStrip(QWidget):
     def show_job(self, job: Job) -> None:
         """Stage the results of ``job`` (replacing what was staged)."""
         self.job = job
+        self._loading = False
         self.list.clear()
         for result in job.results:
             pixmap = QPixmap.fromImage(result.thumbnail)
@@ -125,13 +127,13 @@ class StagingStrip(QWidget):
     # -- actions --------------------------------------------------------------------------------------------
     def accept(self) -> None:
         result = self.current()
-        if self.job is not None and result is not None and not self._blocked_reason:
+        if self.job is not None and result is not None and not self._blocked_reason and not self._loading:
             self.stop_preview()
             self.accept_requested.emit(self.job, result, self.raw.isChecked())
 
     def accept_as_new(self) -> None:
         result = self.current()
-        if self.job is not None and result is not None:
+        if self.job is not None and result is not None and not self._loading:
             self.stop_preview()
             self.accept_new_requested.emit(self.job, result)
 
@@ -147,6 +149,14 @@ class StagingStrip(QWidget):
         and its tooltip says why; Accept as new picture stays."""
         self._blocked_reason = reason
         self._update_buttons()
+
+    def set_loading(self, loading: bool) -> None:
+        """While the staged results' full-size images come back from the gallery their thumbnails show, and
+        nothing can be previewed or accepted; then the selected one is previewed as before."""
+        self._loading = loading
+        self._update_buttons()
+        if not loading:
+            self._refresh_preview()
 
     def discard(self) -> None:
         row = self.list.currentRow()
@@ -191,9 +201,12 @@ class StagingStrip(QWidget):
         has = self.current() is not None
         for button in (self.accept_button, self.new_button, self.discard_button):
             button.setEnabled(has)
-        if self._blocked_reason:
+        loading = "Bringing the full-size results back from the gallery…" if self._loading else ""
+        self.new_button.setEnabled(has and not loading)
+        self.new_button.setToolTip(loading)
+        if self._blocked_reason or loading:
             self.accept_button.setEnabled(False)
-            self.accept_button.setToolTip(self._blocked_reason)
+            self.accept_button.setToolTip(loading or self._blocked_reason)
         else:
             self.accept_button.setToolTip("Put the selected result into the picture (Ctrl+Z takes it back)")
         self.discard_all_button.setEnabled(self.list.count() > 0)
