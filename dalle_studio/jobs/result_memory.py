@@ -101,5 +101,6 @@ class ResultMemory:
 
 
 def _remakeable(job: Job) -> bool:
-    """Its results can be remade from files: generations, and jobs that know where their results go."""
-    return job.input.snapshot is None or job.placement is not None
+    """Its results can be remade from files: generations (decoded as they are, whatever picture is open), and
+    jobs that know where in their frame the results go (not those recovered after a crash)."""
+    return job.kind is JobKind.GENERATION or job.placement is not None

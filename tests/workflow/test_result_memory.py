@@ -4,15 +4,30 @@ used longest ago are let go, and come back from the gallery, the same pixels, wh
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPointF, QRect, Qt
 
+from dalle_studio.api import providers as p
+from dalle_studio.api.catalog import ModelChoice
+from dalle_studio.api.keys import SESSION
+from dalle_studio.api.models import spec_for
 from dalle_studio.document.pixels import read
+from dalle_studio.jobs.job import JobKind, JobState
 from tests.canvas.helpers import picture
 from tests.workflow.conftest import until
+from tests.workflow.faulty_server import FaultyServer
 from tests.workflow.screen import mismatch
 from tests.workflow.test_screen_truth import run_edit
+from tests.workflow.test_workflow_engine import open_sample
+from tests.workflow.test_workflow_faults import KEY
 
 MB = 2**20
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FaultyServer() as running:
+        yield running
 
 
 def images_of(job) -> list[list[np.ndarray]]:
@@ -82,3 +97,27 @@ def test_results_deleted_from_the_gallery_meanwhile_are_said_to_be_gone(studio, 
     loop.run_until_complete(until(lambda: "deleted from the gallery" in window.statusBar().currentMessage()))
     assert first.results == [] and ui.strip.list.count() == 0
     assert not ui.strip.accept_button.isEnabled()
+
+
+def test_generations_made_while_a_picture_is_open_are_let_go_and_come_back(workflow, server, loop):
+    """A generation snapshots the open picture too, but its results are the server's files as they are."""
+    workflow.settings.set("api.providers", [p.compatible("Good", server.base_url).to_dict()])
+    workflow.hub.keys.save("Good", KEY, SESSION)
+    workflow.hub.keys_changed()
+    open_sample(workflow.document)
+    workflow.settings.set("jobs.results_memory_mb", 0)
+    server.mode = "ok"
+    choice = ModelChoice("gpt-image-1", spec_for("gpt-image-1"), True, None, False)
+    jobs = []
+    for _ in range(2):
+        jobs.append(workflow.start(JobKind.GENERATION, "Good", choice, "a blue square", {"n": 2}))
+        loop.run_until_complete(until(lambda: jobs[-1].state.finished))
+        assert jobs[-1].state is JobState.DONE, jobs[-1].error
+    first, second = jobs
+    was = read(second.results[0].raw).copy()
+    assert not any(r.loaded for r in first.results) and all(r.loaded for r in second.results)
+    assert loop.run_until_complete(workflow.memory.load(first)) == []
+    assert all(r.loaded for r in first.results) and not any(r.loaded for r in second.results)
+    assert tuple(read(first.results[0].raw)[5, 5][:3]) == (220, 120, 20)  # the server's picture
+    loop.run_until_complete(workflow.memory.load(second))
+    assert np.array_equal(read(second.results[0].raw), was)
