@@ -273,17 +273,17 @@ def _pick_class(status: int, code: str | None, err_type: str | None, param: str 
     return _CLASS_BY_STATUS.get(status, APIStatusError)
 
 
-def error_from_response(status: int, body: bytes | str | Mapping[str, Any] | None,
+def error_from_response(status: int, body: bytes | bytearray | str | Mapping[str, Any] | None,
                         headers: Mapping[str, str] | None = None, *, model: str | None = None) -> APIStatusError:
     """The exception for an error response, like the SDK's ``_make_status_error``: reads ``body["error"]`` (or the
     whole body), copies code/param/type, and picks a class by status and code. Works on HTML or empty bodies too."""
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     parsed: object = body
-    if isinstance(body, bytes | str):
+    if isinstance(body, bytes | bytearray | str):
         try:
             parsed = json.loads(body)
         except ValueError:
-            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+            text = body.decode("utf-8", "replace") if not isinstance(body, str) else body
             parsed = text
     err: Mapping[str, Any] = {}
     if isinstance(parsed, Mapping):
