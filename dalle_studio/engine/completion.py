@@ -10,9 +10,11 @@ et al. 2009) and two ideas of Image Melding (Darabi et al. 2012):
 - patches compared on Lab colour and on luminance gradients, so edges and their direction carry through the hole;
 - the result blended in the gradient domain: the difference between the picture and the fill's own proposal just
   outside the hole is spread smoothly over the hole (a membrane), so no seam is left at the mask's edge;
-- a consensus of the low frequencies: two more fills with other seeds, smaller, and the mean of the three fills'
-  low frequencies replaces the main fill's own (its grain is kept). Where the hole could hold several things each
-  fill picks one; their mean is closer to what is likely, and PSNR rewards that without the fill turning to a blur.
+- a consensus of the low frequencies: six more fills with other seeds, smaller, each copying from a random half of
+  the source (bagging), and the mean of the seven fills' low frequencies replaces the main fill's own (its grain is
+  kept). Where the hole could hold several things each fill picks one; their mean is closer to what is likely, and
+  PSNR rewards that without the fill turning to a blur. Fills free to copy from everywhere all pick the same thing
+  (their spread was a twentieth of their error), so each is denied different parts of the picture.
 
 What did not help (``benchmarks/engine_fill_quality.py``, large-hole gain over pypatchmatch, the benchmark's holes
 and held-out ones, against +1.01 / +0.99 dB with the consensus): an onion-peel start at the coarsest level instead
@@ -69,17 +71,23 @@ MEMBRANE_SWEEPS = 30
 MAX_CONFIDENCE_DEPTH = 480.0
 # The consensus of the low frequencies: how many fills in all (the main one and smaller ones of other seeds), the
 # pixels each smaller one works on at most, and the blur (in pixels of the EM's resolution) that keeps only their
-# low frequencies. The benchmark: 3 fills +0.3 dB on large holes for 0.6 s more at 1024x1024; 8 at 20,000 px gain
-# no more; a blur of 2 costs detail (0.70), 3 keeps it (0.73) for the same gain.
-CONSENSUS_FILLS = 3
-CONSENSUS_BUDGET_PX = 40_000
+# low frequencies. A blur of 2 costs detail (0.70), 3 keeps it (0.73) for the same gain.
+CONSENSUS_FILLS = 7
+CONSENSUS_BUDGET_PX = 20_000
 CONSENSUS_SIGMA = 3.0
+# Each smaller fill of the consensus copies from a random half of the source (bagging): the picture cut in square
+# cells of this fraction of the hole's larger side, each withheld with probability BAG_WITHHELD. Fills that may all
+# copy from everywhere pick the same content (their spread was a twentieth of their error) and their mean is no
+# closer to the truth; fills denied different parts of the source pick different plausible content.
+BAG_CELL = 0.5
+BAG_WITHHELD = 0.5
 
 
 @dataclass(frozen=True)
 class _Level:
     lab: np.ndarray  # float32 (h, w, 3); the hole's pixels are the current estimate
     hole: np.ndarray  # bool (h, w)
+    withheld: np.ndarray | None = None  # bool (h, w): known pixels no source patch may cover
 
 
 def complete(image: np.ndarray, hole: np.ndarray, *, seed: int = 0, budget_px: int | None = None,
@@ -128,7 +136,7 @@ def _synthesise(full: _Level, scale: float, seed: int,
     for depth, level in enumerate(reversed(_pyramid(work))):
         start = to_lab(_telea(to_rgb(level.lab), level.hole)) if lab is None else _upsampled_into(level, lab)
         stage = 0 if depth == 0 else 1
-        lab, field, weight = _em_level(_Level(start, level.hole), field, seed=seed + 101 * depth,
+        lab, field, weight = _em_level(_Level(start, level.hole, level.withheld), field, seed=seed + 101 * depth,
                                        em_iterations=EM_ITERATIONS[stage], pm_iterations=PM_ITERATIONS[stage])
         if preview is not None:
             preview(lab)
@@ -143,22 +151,51 @@ def _consensus(full: _Level, final: _Level, fill_lab: np.ndarray, others_scale: 
 
     Where the hole could hold several things, each fill picks one; the mean of a few is closer to what is likely
     (the posterior mean minimises the error), and taking only its low frequencies keeps the main fill's grain:
-    the layout of tones is shared, the texture stays one source's. Outside the hole every fill is the picture,
-    so the correction fades to nothing at the hole's edge and the seam is kept."""
+    the layout of tones is shared, the texture stays one source's. The other fills are bagged (each copies from a
+    random half of the picture only), or they would all pick the same thing. The correction is pinned to zero at
+    the hole's edge, so the seam is kept."""
     if CONSENSUS_FILLS <= 1:
         return fill_lab
     h, w = final.hole.shape
     total = fill_lab.copy()
     work = full if others_scale >= 1.0 else _resize_level(full, others_scale)
     for k in range(1, CONSENSUS_FILLS):
-        lab, field, weight = _synthesise(full, others_scale, seed + 1009 * k, None)
+        bagged = _Level(full.lab, full.hole, _withheld(full.hole, seed + 1009 * k))
+        lab, field, weight = _synthesise(bagged, others_scale, seed + 1009 * k, None)
         other = cv2.resize(_blend_seam(_Level(lab, work.hole), lab, field, weight), (w, h),
                            interpolation=cv2.INTER_LINEAR)
         total += np.where(final.hole[..., None], other, fill_lab)
-    low = cv2.GaussianBlur(total / CONSENSUS_FILLS - fill_lab, (0, 0), sigma)
+    low = _pinned_low(total / CONSENSUS_FILLS - fill_lab, final.hole, sigma)
     out = fill_lab.copy()
     out[final.hole] += low[final.hole]
     return out
+
+
+def _pinned_low(diff: np.ndarray, hole: np.ndarray, sigma: float) -> np.ndarray:
+    """The low frequencies of ``diff`` (zero outside ``hole``) inside the hole, by normalised convolution, less the
+    membrane through their values on the rim: smooth, and zero where the hole meets the picture."""
+    inside = hole.astype(np.float32)
+    low = cv2.GaussianBlur(diff * inside[..., None], (0, 0), sigma) / np.maximum(
+        cv2.GaussianBlur(inside, (0, 0), sigma), 1e-3)[..., None]
+    rim = (cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~hole
+    offsets = np.zeros_like(low)
+    offsets[rim] = -low[rim]
+    offsets = _pull_push(offsets, rim)
+    hy, hx = (a.astype(np.int32) for a in np.nonzero(hole))
+    patches.relax_membrane(offsets, hole, hy, hx, MEMBRANE_SWEEPS)
+    return np.where(hole[..., None], low + offsets, 0.0).astype(np.float32)
+
+
+def _withheld(hole: np.ndarray, seed: int) -> np.ndarray:
+    """Known pixels a bagged fill may not copy from: random square cells (``BAG_CELL`` of the hole's size) of the
+    picture, each withheld with probability ``BAG_WITHHELD``."""
+    rng = np.random.default_rng(seed)
+    h, w = hole.shape
+    ys, xs = np.nonzero(hole)
+    cell = max(8, int(BAG_CELL * max(ys.max() - ys.min(), xs.max() - xs.min())))
+    grid = rng.random((h // cell + 2, w // cell + 2)) < BAG_WITHHELD
+    oy, ox = rng.integers(0, cell, 2)
+    return grid[(np.arange(h)[:, None] + oy) // cell, (np.arange(w)[None, :] + ox) // cell] & ~hole
 
 
 def _neighbourhood(hole: np.ndarray) -> tuple[int, int, int, int]:
@@ -188,7 +225,10 @@ def _resize_level(level: _Level, scale: float) -> _Level:
     lab = cv2.resize(level.lab, size, interpolation=cv2.INTER_AREA)
     # Any hole pixel under a smaller pixel makes it a hole: no unknown colour leaks into the source.
     hole = cv2.resize(level.hole.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.0
-    return _Level(lab, hole)
+    withheld = None
+    if level.withheld is not None:
+        withheld = cv2.resize(level.withheld.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.5
+    return _Level(lab, hole, withheld)
 
 
 def _upsampled_into(level: _Level, coarse_lab: np.ndarray) -> np.ndarray:
@@ -210,6 +250,12 @@ def _em_level(level: _Level, coarse_field: np.ndarray | None, *, seed: int, em_i
     kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
     targets = (cv2.dilate(hole.astype(np.uint8), kernel) > 0) & interior
     valid = (cv2.erode((~hole).astype(np.uint8), kernel, borderValue=1) > 0) & interior
+    if level.withheld is not None:
+        # A bagged fill's patches lie wholly in what is left (a patch only touching a withheld cell would bring its
+        # content back: the fills were then less diverse, -0.24 dB), unless almost nothing is (a picture mostly hole).
+        left = valid & (cv2.erode((~level.withheld).astype(np.uint8), kernel, borderValue=1) > 0)
+        if left.sum() >= 64:
+            valid = left
     lab = level.lab.copy()
     if not valid.any() or not targets.any():
         return lab, np.full((h, w, 2), -1, np.int32), np.zeros((h, w), np.float64)
