@@ -14,7 +14,9 @@ et al. 2009) and two ideas of Image Melding (Darabi et al. 2012):
   the source (bagging), and the mean of the eleven fills' low frequencies replaces the main fill's own (its grain is
   kept). Where the hole could hold several things each fill picks one; their mean is closer to what is likely, and
   PSNR rewards that without the fill turning to a blur. Fills free to copy from everywhere all pick the same thing
-  (their spread was a twentieth of their error), so each is denied different parts of the picture;
+  (their spread was a twentieth of their error), so each is denied different parts of the picture. The cost shows
+  where the fills disagree about an object (a building in some, sky in others): its mean is a faint ghost under
+  the main fill's grain, which PSNR rewards and an artist may not;
 - before they are averaged, each fill's tones are evened out (Poisson image editing of the pieces it was copied
   from: across the seam between two pieces the gradient the source really shows, not the jump between two unrelated
   places), so a sky copied from several heights counts as one gradient, not as dark and light blocks.
@@ -98,9 +100,9 @@ TONE_SCREEN = 0.005
 MAX_CONFIDENCE_DEPTH = 480.0
 # The consensus of the low frequencies: how many fills in all (the main one and smaller ones of other seeds), the
 # pixels each smaller one works on at most, and the blur (in pixels of the EM's resolution) that keeps only their
-# low frequencies. A blur of 2 costs detail (0.70), 3 keeps it (0.73) for the same gain. Eleven fills cost 0.5 s
-# more than three unbagged ones at 1024x1024 (in-process, shared cores); smaller ones are worse voices (eleven of
-# 12,000 px: -0.3 dB).
+# low frequencies. A blur of 2 costs detail (0.70), 3 keeps it (0.73) for the same gain. Eleven fills cost 0.35 s
+# more than three unbagged ones at 1024x1024 (engine_speed: 1.52 s against 1.16-1.24 s, load 0.5-0.9); smaller
+# ones are worse voices (eleven of 12,000 px: -0.3 dB).
 CONSENSUS_FILLS = 11
 CONSENSUS_BUDGET_PX = 20_000
 CONSENSUS_SIGMA = 3.0
