@@ -14,6 +14,7 @@ Modules, from the wire inwards:
 - ``work``: one request's blocking work (decode, fill or vary, encode), run in worker threads.
 - ``edits``, ``fill``, ``variations``, ``pictures``: the image processing itself; ``completion`` (multi-scale
   patch-based fill and outpainting) and ``variations`` (bidirectional-similarity re-synthesis) run on the numba
-  kernels of ``patches`` (PatchMatch, patch voting, the seam membrane), which the server warms up as it starts.
+  kernels of ``patches`` (PatchMatch, patch voting, the seam membrane, the Poisson solve that evens tones), which
+  the server warms up as it starts.
 - ``results``: pictures served by URL for an hour (``response_format=url``).
 """

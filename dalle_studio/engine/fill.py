@@ -9,11 +9,12 @@ pictures, holes of three kinds, measured on the hole against the hidden truth; D
 
 - thin scribbles: Telea 21.1 dB / SSIM 0.965 in 0.05 s; pypatchmatch 22.4 dB / 0.966 but 1.6 s. Telea: a thin
   mask must stay instant, and its structure similarity is the same.
-- large blobs (10-25 %) and outpainting bands (20-25 %): ``completion`` (``engine/completion.py``): 16.7 dB / 0.61
-  on blobs, +1.0 dB and +0.028 SSIM over pypatchmatch alone (+1.0 dB / +0.024 on held-out holes), seam figure 1.01
-  of the truth's (pypatchmatch 1.12), detail 0.74 (Telea scores 16.0 dB by smearing: its detail is what an artist
-  would not keep); on bands +2.3 dB over mirror-padding + Telea. 2.3-2.7 s for a 20 % hole in 1024x1024
-  through HTTP (``engine_speed``).
+- large blobs (10-25 %) and outpainting bands (20-25 %): ``completion`` (``engine/completion.py``): 18.0 dB / 0.62
+  on blobs, +1.7 dB and +0.042 SSIM over pypatchmatch alone (+1.6 dB / +0.032 on held-out holes), seam figure 1.06
+  of the truth's (pypatchmatch 1.12), detail 0.72 (pypatchmatch 0.88; Telea scores 16.0 dB by smearing: its detail
+  is what an artist would not keep); on bands +2.4 dB over mirror-padding + Telea. 1.5 s (the first 1.9 s) for a
+  20 % hole in 1024x1024 through HTTP (``engine_speed``) on a nearly idle machine (load 0.9), where the previous
+  fill (three unbagged fills in the consensus, +1.0 dB) took 1.16 s; under load it took 2.1-2.7 s.
 
 None of them invents objects: large holes get texture and structure copied from the rest of the picture.
 """

@@ -1,4 +1,4 @@
-"""Patch kernels compiled by numba: PatchMatch nearest-neighbour fields, patch voting and a membrane solver.
+"""Patch kernels compiled by numba: PatchMatch nearest-neighbour fields, patch voting, membrane and Poisson solvers.
 
 The inner loops of patch-based synthesis touch every pixel of every patch many times; in numpy they would need
 arrays of (pixels x patch area) and be slower still, so they are compiled (numba, ``cache=True``: compiled once per
@@ -233,3 +233,95 @@ def vote_best(source: np.ndarray, nnf: np.ndarray, weight: np.ndarray, py: np.nd
         if by >= 0:
             for c in range(channels):
                 out[y, x, c] = source[by, bx, c]
+
+
+@njit(cache=True, nogil=True)
+def best_sources(nnf: np.ndarray, weight: np.ndarray, py: np.ndarray, px: np.ndarray, r: int, out: np.ndarray,
+                 out_weight: np.ndarray) -> None:
+    """Set ``out[y, x]`` to the source pixel ``(sy, sx)`` that the single best covering patch copies to each pixel
+    ``(py[k], px[k])`` (the one ``vote_best`` takes) and ``out_weight[y, x]`` to that patch's weight; ``-1`` / 0
+    where no patch covers the pixel."""
+    h, w = weight.shape
+    for k in range(py.shape[0]):
+        y, x = py[k], px[k]
+        best = 0.0
+        by, bx = -1, -1
+        for dy in range(-r, r + 1):
+            qy = y - dy
+            if qy < 0 or qy >= h:
+                continue
+            for dx in range(-r, r + 1):
+                qx = x - dx
+                if qx < 0 or qx >= w:
+                    continue
+                wq = weight[qy, qx]
+                if wq > best:
+                    best = wq
+                    by, bx = nnf[qy, qx, 0] + dy, nnf[qy, qx, 1] + dx
+        out[y, x, 0] = by
+        out[y, x, 1] = bx
+        out_weight[y, x] = best
+
+
+@njit(cache=True, nogil=True)
+def guidance_divergence(values: np.ndarray, hole: np.ndarray, src: np.ndarray, src_weight: np.ndarray,
+                        py: np.ndarray, px: np.ndarray, out: np.ndarray) -> None:
+    """For each hole pixel ``p``, the sum over its 4-neighbours ``n`` of the guidance gradient ``g(p -> n)``: how the
+    source continues from the pixel copied to ``p`` (or, if ``n``'s patch weighs more, to ``n``) one step towards
+    ``n``. Inside a piece copied whole that is the fill's own difference; across the seam between two pieces it is
+    a step the source really shows, not the jump between two unrelated places (Poisson image editing of a shift map).
+    Neighbours outside the picture are left out (Neumann)."""
+    h, w = hole.shape
+    channels = values.shape[2]
+    for k in range(py.shape[0]):
+        y, x = py[k], px[k]
+        for c in range(channels):
+            out[y, x, c] = 0.0
+        for e in range(4):
+            ey = -1 if e == 0 else (1 if e == 1 else 0)
+            ex = -1 if e == 2 else (1 if e == 3 else 0)
+            ny, nx = y + ey, x + ex
+            if ny < 0 or ny >= h or nx < 0 or nx >= w:
+                continue
+            # Two source pixels a step apart: (ay, ax) -> (by, bx); the fill's own difference if none fits.
+            ay, ax, by, bx = y, x, ny, nx
+            if hole[ny, nx] and src[ny, nx, 0] >= 0 and (src[y, x, 0] < 0 or src_weight[ny, nx] > src_weight[y, x]):
+                cy, cx = src[ny, nx, 0] - ey, src[ny, nx, 1] - ex
+                if 0 <= cy < h and 0 <= cx < w:
+                    ay, ax, by, bx = cy, cx, src[ny, nx, 0], src[ny, nx, 1]
+            elif src[y, x, 0] >= 0:
+                cy, cx = src[y, x, 0] + ey, src[y, x, 1] + ex
+                if 0 <= cy < h and 0 <= cx < w:
+                    ay, ax, by, bx = src[y, x, 0], src[y, x, 1], cy, cx
+            for c in range(channels):
+                out[y, x, c] += values[by, bx, c] - values[ay, ax, c]
+
+
+@njit(cache=True, nogil=True)
+def relax_screened_poisson(values: np.ndarray, divergence: np.ndarray, anchor: np.ndarray, screen: float,
+                           py: np.ndarray, px: np.ndarray, sweeps: int) -> None:
+    """Over-relaxed Gauss-Seidel sweeps of the screened Poisson equation on the pixels ``(py, px)`` of ``values``:
+    the gradients follow the guidance (``divergence`` its per-pixel sum), the values stay near ``anchor`` with
+    weight ``screen``; the other pixels are fixed (Dirichlet)."""
+    h, w = values.shape[0], values.shape[1]
+    channels = values.shape[2]
+    omega = 1.9
+    for _ in range(sweeps):
+        for k in range(py.shape[0]):
+            y, x = py[k], px[k]
+            for c in range(channels):
+                s = screen * anchor[y, x, c] - divergence[y, x, c]
+                m = screen
+                if y > 0:
+                    s += values[y - 1, x, c]
+                    m += 1.0
+                if y < h - 1:
+                    s += values[y + 1, x, c]
+                    m += 1.0
+                if x > 0:
+                    s += values[y, x - 1, c]
+                    m += 1.0
+                if x < w - 1:
+                    s += values[y, x + 1, c]
+                    m += 1.0
+                values[y, x, c] += omega * (s / m - values[y, x, c])

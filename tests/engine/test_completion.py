@@ -114,6 +114,39 @@ def test_the_consensus_of_several_fills_is_closer_to_the_truth_than_one(monkeypa
     assert detail > alone_detail - 0.05  # only the low frequencies are shared: the grain stays
 
 
+def photo_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+    """(truth, hole) pairs on the sample photos at half size: objects removed, whose truth no fill can know."""
+    pictures = dict(fs.pictures())
+    cases = []
+    for name in ("astronaut", "chelsea", "coffee", "rocket"):
+        photo = pictures[name][::2, ::2].copy()
+        cases += [(photo, blob(photo.shape[:2], seed)) for seed in (2, 3)]
+    return cases
+
+
+def mean_photo_psnr() -> float:
+    scores = []
+    for truth, hole in photo_cases():
+        damaged = truth.copy()
+        damaged[hole] = 255
+        scores.append(fs.psnr(truth, fill.fill(damaged, hole, seed=1), hole))
+    return float(np.mean(scores))
+
+
+def test_the_consensus_is_bagged_and_its_voices_tones_evened_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fills free to copy from everywhere pick the same thing, so their mean is no better than one of them; fills
+    # whose pieces keep their own tones (a darker patch of sky among lighter ones) pull the mean away from the truth.
+    ours = mean_photo_psnr()
+    with monkeypatch.context() as patched:
+        patched.setattr(completion, "BAG_WITHHELD", 0.0)
+        unbagged = mean_photo_psnr()
+    with monkeypatch.context() as patched:
+        patched.setattr(completion, "TONE_SWEEPS", 0)
+        uneven = mean_photo_psnr()
+    assert ours > unbagged + 0.05  # 18.31 against 18.19 dB when written
+    assert ours > uneven + 0.2  # against 17.95 dB
+
+
 def test_the_middle_of_a_deep_hole_keeps_the_textures_detail() -> None:
     # 140 pixels deep: the vote weights once underflowed there, and the middle stayed a blur of the coarse level.
     truth = np.tile(fs.grass(), (2, 2, 1))[:480, :640]
