@@ -114,6 +114,9 @@ def create_window(paths: AppPaths, settings: Settings | None = None) -> MainWind
     """The main window with its menus and its panels in their remembered places, before their contents: it
     needs only Qt and the settings, so it shows at once (a QApplication must exist)."""
     paths.ensure()
+    from dalle_studio.ui import collector
+
+    collector.install(QApplication.instance())  # cycles are collected on the UI thread only, from now on
     if settings is None:
         settings = Settings.load(paths.settings_file)  # each layer's own settings join in populate()
     window = MainWindow(settings, samples_dir(), PANEL_PLACES)  # in the remembered layout, when there is one

@@ -12,6 +12,14 @@ import pytest
 import qasync
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_ui_thread(qapp):
+    """As the app does from its first window on (``ui.collector``): no test's worker frees a cycle of Qt objects."""
+    from dalle_studio.ui import collector
+
+    collector.install(qapp)
+
+
 @pytest.fixture
 def loop(qapp):
     """A qasync event loop on the Qt thread, as the app runs; drive coroutines with ``loop.run_until_complete``."""
