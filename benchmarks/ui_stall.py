@@ -126,6 +126,9 @@ def _scenario(size: tuple[int, int], autosave: bool) -> tuple[list[list[float]],
     from dalle_studio.library import Library, NewResult
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from dalle_studio.ui import collector
+
+    collector.install(app)  # cycles collected on the UI thread, as in the window
     loop = qasync.QEventLoop(app, already_running=False)
     asyncio.set_event_loop(loop)
     body = _payload(size)
