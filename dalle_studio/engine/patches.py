@@ -183,28 +183,57 @@ def vote_completeness(source: np.ndarray, field: np.ndarray, sy: np.ndarray, sx:
 def relax_membrane(values: np.ndarray, unknown: np.ndarray, py: np.ndarray, px: np.ndarray, sweeps: int) -> None:
     """Gauss-Seidel sweeps (over-relaxed) of Laplace's equation on the pixels ``(py, px)`` of ``values``, the other
     pixels fixed: a smooth membrane through the boundary values, the correction of gradient-domain blending."""
-    h, w = unknown.shape
     channels = values.shape[2]
     omega = 1.9
     for _ in range(sweeps):
         for k in range(py.shape[0]):
             y, x = py[k], px[k]
             for c in range(channels):
-                s = 0.0
-                m = 0
-                if y > 0:
-                    s += values[y - 1, x, c]
-                    m += 1
-                if y < h - 1:
-                    s += values[y + 1, x, c]
-                    m += 1
-                if x > 0:
-                    s += values[y, x - 1, c]
-                    m += 1
-                if x < w - 1:
-                    s += values[y, x + 1, c]
-                    m += 1
+                s, m = _neighbour_sum(values, y, x, c)
                 values[y, x, c] += omega * (s / m - values[y, x, c])
+
+
+@njit(cache=True, nogil=True)
+def _neighbour_sum(values: np.ndarray, y: int, x: int, c: int) -> tuple[float, float]:
+    """The sum of channel ``c`` over the 4-neighbours of ``(y, x)`` inside the picture, and how many there are."""
+    h, w = values.shape[0], values.shape[1]
+    s = 0.0
+    m = 0.0
+    if y > 0:
+        s += values[y - 1, x, c]
+        m += 1.0
+    if y < h - 1:
+        s += values[y + 1, x, c]
+        m += 1.0
+    if x > 0:
+        s += values[y, x - 1, c]
+        m += 1.0
+    if x < w - 1:
+        s += values[y, x + 1, c]
+        m += 1.0
+    return s, m
+
+
+@njit(cache=True, nogil=True)
+def _best_cover(nnf: np.ndarray, weight: np.ndarray, y: int, x: int, r: int) -> tuple[int, int, float]:
+    """The source pixel that the single best patch covering ``(y, x)`` (largest ``weight``) copies to it, and that
+    patch's weight; ``(-1, -1, 0.0)`` where no patch covers the pixel."""
+    h, w = weight.shape
+    best = 0.0
+    by, bx = -1, -1
+    for dy in range(-r, r + 1):
+        qy = y - dy
+        if qy < 0 or qy >= h:
+            continue
+        for dx in range(-r, r + 1):
+            qx = x - dx
+            if qx < 0 or qx >= w:
+                continue
+            wq = weight[qy, qx]
+            if wq > best:
+                best = wq
+                by, bx = nnf[qy, qx, 0] + dy, nnf[qy, qx, 1] + dx
+    return by, bx, best
 
 
 @njit(cache=True, nogil=True)
@@ -212,24 +241,10 @@ def vote_best(source: np.ndarray, nnf: np.ndarray, weight: np.ndarray, py: np.nd
               out: np.ndarray) -> None:
     """Set each pixel ``(py[k], px[k])`` of ``out`` to what the single best covering patch (largest ``weight``)
     proposes: the final reconstruction, which keeps the source's grain where a mean of proposals would blur it."""
-    h, w = weight.shape
     channels = source.shape[2]
     for k in range(py.shape[0]):
         y, x = py[k], px[k]
-        best = 0.0
-        by, bx = -1, -1
-        for dy in range(-r, r + 1):
-            qy = y - dy
-            if qy < 0 or qy >= h:
-                continue
-            for dx in range(-r, r + 1):
-                qx = x - dx
-                if qx < 0 or qx >= w:
-                    continue
-                wq = weight[qy, qx]
-                if wq > best:
-                    best = wq
-                    by, bx = nnf[qy, qx, 0] + dy, nnf[qy, qx, 1] + dx
+        by, bx, _best = _best_cover(nnf, weight, y, x, r)
         if by >= 0:
             for c in range(channels):
                 out[y, x, c] = source[by, bx, c]
@@ -241,23 +256,9 @@ def best_sources(nnf: np.ndarray, weight: np.ndarray, py: np.ndarray, px: np.nda
     """Set ``out[y, x]`` to the source pixel ``(sy, sx)`` that the single best covering patch copies to each pixel
     ``(py[k], px[k])`` (the one ``vote_best`` takes) and ``out_weight[y, x]`` to that patch's weight; ``-1`` / 0
     where no patch covers the pixel."""
-    h, w = weight.shape
     for k in range(py.shape[0]):
         y, x = py[k], px[k]
-        best = 0.0
-        by, bx = -1, -1
-        for dy in range(-r, r + 1):
-            qy = y - dy
-            if qy < 0 or qy >= h:
-                continue
-            for dx in range(-r, r + 1):
-                qx = x - dx
-                if qx < 0 or qx >= w:
-                    continue
-                wq = weight[qy, qx]
-                if wq > best:
-                    best = wq
-                    by, bx = nnf[qy, qx, 0] + dy, nnf[qy, qx, 1] + dx
+        by, bx, best = _best_cover(nnf, weight, y, x, r)
         out[y, x, 0] = by
         out[y, x, 1] = bx
         out_weight[y, x] = best
@@ -303,25 +304,13 @@ def relax_screened_poisson(values: np.ndarray, divergence: np.ndarray, anchor: n
     """Over-relaxed Gauss-Seidel sweeps of the screened Poisson equation on the pixels ``(py, px)`` of ``values``:
     the gradients follow the guidance (``divergence`` its per-pixel sum), the values stay near ``anchor`` with
     weight ``screen``; the other pixels are fixed (Dirichlet)."""
-    h, w = values.shape[0], values.shape[1]
     channels = values.shape[2]
     omega = 1.9
     for _ in range(sweeps):
         for k in range(py.shape[0]):
             y, x = py[k], px[k]
             for c in range(channels):
-                s = screen * anchor[y, x, c] - divergence[y, x, c]
-                m = screen
-                if y > 0:
-                    s += values[y - 1, x, c]
-                    m += 1.0
-                if y < h - 1:
-                    s += values[y + 1, x, c]
-                    m += 1.0
-                if x > 0:
-                    s += values[y, x - 1, c]
-                    m += 1.0
-                if x < w - 1:
-                    s += values[y, x + 1, c]
-                    m += 1.0
+                s, m = _neighbour_sum(values, y, x, c)
+                s += screen * anchor[y, x, c] - divergence[y, x, c]
+                m += screen
                 values[y, x, c] += omega * (s / m - values[y, x, c])
