@@ -20,13 +20,13 @@ from dalle_studio.document.snapshot import Snapshot
 
 def to_pil(image: QImage) -> Image.Image:
     """``image``'s pixels as a Pillow image for preparation, in one pass (no encoding): ARGB32 as RGBA (RGB when
-    fully opaque), Alpha8 or
-    Grayscale8 as L (0 = edit, as ``api.prepare.open_mask`` reads a grey mask); other formats converted."""
+    fully opaque), Alpha8 or Grayscale8 as L (0 = edit, as ``api.prepare.open_mask`` reads a grey mask); other
+    formats converted."""
     size, stride = (image.width(), image.height()), image.bytesPerLine()
     if image.format() == QImage.Format.Format_ARGB32:  # little-endian memory order B, G, R, A
         if pixels.peek(image)[..., 3].min() == 255:  # opaque: RGB, which resizes without premultiplying alpha
             return Image.frombuffer("RGB", size, image.constBits(), "raw", "BGRX", stride, 1).copy()
-        return Image.frombuffer("RGBA", size, image.constBits(), "raw", "BGRA", stride, 1).copy()
+        return qimage_to_pil(image)
     if image.format() in (QImage.Format.Format_Alpha8, QImage.Format.Format_Grayscale8):
         return Image.frombuffer("L", size, image.constBits(), "raw", "L", stride, 1).copy()
     return qimage_to_pil(image)
